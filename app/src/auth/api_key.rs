@@ -1,0 +1,111 @@
+//! API keys for integrations: `fc_<prefix>_<secret>`. The key is shown once at creation;
+//! only its SHA-256 is stored, with the role and store it acts as.
+
+use super::{principal::Principal, session::token_hash};
+use crate::{
+    db::{now_ms, sql, Db},
+    domain::Role,
+};
+use rand::{distributions::Alphanumeric, Rng};
+
+/// A new key: (the full key to show once, its public prefix).
+pub fn generate() -> (String, String) {
+    let mut rng = rand::rngs::OsRng;
+    let prefix: String = (&mut rng)
+        .sample_iter(Alphanumeric)
+        .take(8)
+        .map(char::from)
+        .collect();
+    let secret: String = (&mut rng)
+        .sample_iter(Alphanumeric)
+        .take(40)
+        .map(char::from)
+        .collect();
+    (format!("fc_{prefix}_{secret}"), prefix)
+}
+
+/// Stores a new key and returns (id, full key).
+pub async fn create(
+    db: &Db,
+    name: &str,
+    role: Role,
+    store_id: Option<i64>,
+    created_by: Option<i64>,
+) -> Result<(i64, String), sqlx::Error> {
+    let (key, prefix) = generate();
+    let id: i64 = sql(
+        "INSERT INTO api_keys (name, prefix, key_hash, role, store_id, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(name)
+    .bind(prefix)
+    .bind(token_hash(&key))
+    .bind(role.code())
+    .bind(store_id)
+    .bind(created_by)
+    .bind(now_ms())
+    .scalar(db)
+    .await?;
+    Ok((id, key))
+}
+
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    id: i64,
+    name: String,
+    role: String,
+    store_id: Option<i64>,
+    last_used_at: Option<i64>,
+}
+
+/// The principal a key acts as, if the key exists and is not revoked.
+pub async fn resolve(db: &Db, key: &str) -> Result<Option<Principal>, sqlx::Error> {
+    if !key.starts_with("fc_") {
+        return Ok(None);
+    }
+    let row: Option<KeyRow> = sql("SELECT id, name, role, store_id, last_used_at FROM api_keys
+         WHERE key_hash = $1 AND revoked_at IS NULL")
+    .bind(token_hash(key))
+    .fetch_optional(db)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let now = now_ms();
+    if row.last_used_at.is_none_or(|t| now - t > 60_000) {
+        sql("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(row.id)
+            .execute(db)
+            .await?;
+    }
+    let Ok(role) = row.role.parse::<Role>() else {
+        return Ok(None);
+    };
+    Ok(Some(Principal {
+        user_id: None,
+        api_key_id: Some(row.id),
+        name: row.name.clone(),
+        display_name: row.name,
+        role,
+        store_id: row.store_id,
+    }))
+}
+
+pub async fn revoke(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    sql("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(now_ms())
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|n| n == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys_have_a_prefix_and_enough_secret() {
+        let (key, prefix) = super::generate();
+        assert!(key.starts_with(&format!("fc_{prefix}_")));
+        assert_eq!(key.len(), 3 + 8 + 1 + 40);
+        assert_ne!(key, super::generate().0);
+    }
+}

@@ -1,0 +1,290 @@
+//! Signing in and out, and who is signed in.
+
+use super::principal::UserInfo;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Signs a staff member in: sets a new session cookie and goes to `next` (or home).
+#[server(prefix = "/sfn", endpoint = "login")]
+pub async fn login(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{lang, request_info, state};
+    let st = state()?;
+    let info = request_info();
+    let (token, _) = ssr::sign_in(
+        &st,
+        lang(),
+        &username,
+        &password,
+        &info.ip,
+        &info.user_agent,
+        Some(&info.request_id),
+    )
+    .await?;
+    let resp = expect_context::<leptos_axum::ResponseOptions>();
+    if let Ok(v) =
+        http::HeaderValue::from_str(&super::session::session_cookie(&token, &st.sessions))
+    {
+        resp.append_header(http::header::SET_COOKIE, v);
+    }
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Ends this session and goes to the sign-in page.
+#[server(prefix = "/sfn", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::server::{principal_opt, request_info, state};
+    let st = state()?;
+    let info = request_info();
+    if let Some(token) = &info.session_token {
+        super::session::end(&st.db, token).await?;
+    }
+    if let Some(p) = principal_opt() {
+        crate::audit::record(
+            &st.db,
+            crate::audit::Actor::Principal(&p),
+            crate::audit::AuditEntry::new("auth.logout", "user", p.user_id.unwrap_or_default()),
+            Some(&info.request_id),
+        )
+        .await?;
+    }
+    let resp = expect_context::<leptos_axum::ResponseOptions>();
+    if let Ok(v) = http::HeaderValue::from_str(&super::session::clear_cookie(&st.sessions)) {
+        resp.append_header(http::header::SET_COOKIE, v);
+    }
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// The signed-in user, or `None`.
+#[server(prefix = "/sfn", endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<UserInfo>, AppError> {
+    use crate::db::sql;
+    use crate::server::{principal_opt, state};
+    let Some(p) = principal_opt() else {
+        return Ok(None);
+    };
+    let Some(id) = p.user_id else { return Ok(None) };
+    let st = state()?;
+    let store_name = match p.store_id {
+        Some(sid) => {
+            sql("SELECT name FROM stores WHERE id = $1")
+                .bind(sid)
+                .scalar_optional::<String>(&st.db)
+                .await?
+        }
+        None => None,
+    };
+    Ok(Some(UserInfo {
+        id,
+        username: p.name,
+        display_name: p.display_name,
+        role: p.role,
+        store_id: p.store_id,
+        store_name,
+    }))
+}
+
+/// Only a path on this site may be a redirect target (no `//evil.example`).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use crate::{
+        audit::{self, Actor, AuditEntry},
+        auth::{password, session, Principal},
+        db::{now_ms, sql},
+        domain::Role,
+        error::AppError,
+        i18n::Lang,
+        server::AppState,
+    };
+
+    #[derive(sqlx::FromRow)]
+    struct UserRow {
+        id: i64,
+        username: String,
+        display_name: String,
+        role: String,
+        store_id: Option<i64>,
+        password_hash: String,
+        active: bool,
+    }
+
+    /// When the `limit`-th most recent failure leaves the window, or `None` if fewer
+    /// than `limit` failures are in it.
+    async fn locked_until(
+        st: &AppState,
+        column: &'static str,
+        value: &str,
+        limit: i64,
+        now: i64,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        let window = st.throttle.window.as_millis() as i64;
+        let text = match column {
+            "username" => "SELECT at FROM login_failures WHERE username = $1 AND at > $2 ORDER BY at DESC LIMIT $3",
+            _ => "SELECT at FROM login_failures WHERE ip = $1 AND at > $2 ORDER BY at DESC LIMIT $3",
+        };
+        let rows: Vec<(i64,)> = sql(text)
+            .bind(value)
+            .bind(now - window)
+            .bind(limit)
+            .fetch_all(&st.db)
+            .await?;
+        Ok(if rows.len() as i64 >= limit {
+            rows.last().map(|(at,)| at + window)
+        } else {
+            None
+        })
+    }
+
+    /// Checks the password and throttles, then starts a session. Every outcome is audited.
+    pub async fn sign_in(
+        st: &AppState,
+        lang: Lang,
+        username: &str,
+        password_given: &str,
+        ip: &str,
+        user_agent: &str,
+        request_id: Option<&str>,
+    ) -> Result<(String, Principal), AppError> {
+        let username = username.trim().to_lowercase();
+        if username.is_empty() {
+            return Err(AppError::invalid(
+                "username",
+                lang.t("error.username_required"),
+            ));
+        }
+        if password_given.is_empty() {
+            return Err(AppError::invalid(
+                "password",
+                lang.t("error.password_required"),
+            ));
+        }
+        let now = now_ms();
+        let lock =
+            match locked_until(st, "username", &username, st.throttle.per_account, now).await? {
+                Some(t) => Some(t),
+                None => locked_until(st, "ip", ip, st.throttle.per_ip, now).await?,
+            };
+        if let Some(until) = lock {
+            let secs = ((until - now) / 1000).max(1);
+            audit::record(
+                &st.db,
+                Actor::Anonymous(&username),
+                AuditEntry::new("auth.login_throttled", "user", &username)
+                    .after(&serde_json::json!({ "ip": ip, "retry_after_secs": secs })),
+                request_id,
+            )
+            .await?;
+            let minutes = (secs + 59) / 60;
+            return Err(AppError::TooManyRequests {
+                message: lang.tf("error.login_locked", &[("minutes", &minutes.to_string())]),
+                retry_after_secs: secs,
+            });
+        }
+
+        let user: Option<UserRow> = sql(
+            "SELECT id, username, display_name, role, store_id, password_hash, active
+             FROM users WHERE username = $1",
+        )
+        .bind(&username)
+        .fetch_optional(&st.db)
+        .await?;
+
+        let verified = match &user {
+            Some(u) => {
+                let (pw, hash) = (password_given.to_owned(), u.password_hash.clone());
+                tokio::task::spawn_blocking(move || password::verify_password(&pw, &hash))
+                    .await
+                    .map_err(AppError::internal)?
+            }
+            None => {
+                let pw = password_given.to_owned();
+                tokio::task::spawn_blocking(move || password::burn_verify(&pw))
+                    .await
+                    .map_err(AppError::internal)?;
+                false
+            }
+        };
+        let user = match user {
+            Some(u) if verified && u.active => u,
+            other => {
+                sql("INSERT INTO login_failures (at, username, ip) VALUES ($1, $2, $3)")
+                    .bind(now)
+                    .bind(&username)
+                    .bind(ip)
+                    .execute(&st.db)
+                    .await?;
+                let reason = match &other {
+                    Some(u) if verified && !u.active => "disabled",
+                    Some(_) => "bad_password",
+                    None => "unknown_user",
+                };
+                audit::record(
+                    &st.db,
+                    Actor::Anonymous(&username),
+                    AuditEntry::new("auth.login_failed", "user", &username)
+                        .after(&serde_json::json!({ "ip": ip, "reason": reason })),
+                    request_id,
+                )
+                .await?;
+                let key = if reason == "disabled" {
+                    "error.account_disabled"
+                } else {
+                    "error.bad_credentials"
+                };
+                return Err(AppError::Unauthenticated(lang.t(key).into()));
+            }
+        };
+        let role: Role = user.role.parse().map_err(AppError::internal)?;
+        let token = session::create(&st.db, user.id, ip, user_agent, &st.sessions).await?;
+        sql("DELETE FROM login_failures WHERE username = $1")
+            .bind(&username)
+            .execute(&st.db)
+            .await?;
+        let principal = Principal {
+            user_id: Some(user.id),
+            api_key_id: None,
+            name: user.username,
+            display_name: user.display_name,
+            role,
+            store_id: user.store_id,
+        };
+        audit::record(
+            &st.db,
+            Actor::Principal(&principal),
+            AuditEntry::new("auth.login", "user", user.id)
+                .store(user.store_id)
+                .after(&serde_json::json!({ "ip": ip })),
+            request_id,
+        )
+        .await?;
+        Ok((token, principal))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn redirects_stay_on_this_site() {
+        assert_eq!(safe_next(Some("/inventory?x=1")), "/inventory?x=1");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

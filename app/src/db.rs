@@ -1,0 +1,443 @@
+//! Storage: one handle over SQLite or PostgreSQL. Every SQL statement is written once
+//! (`$1` placeholders, portable types: BIGINT, TEXT, BOOLEAN) and run on either pool.
+//! Times are stored as UTC milliseconds since the epoch, money as integer fen.
+
+use sqlx::{
+    pool::PoolConnection,
+    postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow},
+    sqlite::{
+        SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
+        SqliteSynchronous,
+    },
+    Arguments, FromRow, PgPool, Postgres, Sqlite, SqlitePool, Transaction,
+};
+use std::{borrow::Cow, str::FromStr, time::Duration};
+
+/// The database the application runs on.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A value bound to a `$n` placeholder.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    I64(Option<i64>),
+    Text(Option<String>),
+    Bool(Option<bool>),
+    F64(Option<f64>),
+}
+
+macro_rules! val_from {
+    ($t:ty, $variant:ident, $conv:expr) => {
+        impl From<$t> for Val {
+            fn from(v: $t) -> Self {
+                Val::$variant(Some($conv(v)))
+            }
+        }
+        impl From<Option<$t>> for Val {
+            fn from(v: Option<$t>) -> Self {
+                Val::$variant(v.map($conv))
+            }
+        }
+    };
+}
+val_from!(i64, I64, |v| v);
+val_from!(i32, I64, i64::from);
+val_from!(String, Text, |v| v);
+val_from!(&str, Text, str::to_owned);
+val_from!(&String, Text, String::clone);
+val_from!(bool, Bool, |v| v);
+val_from!(f64, F64, |v| v);
+
+/// A row type readable from both databases.
+pub trait Record:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> Record for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+/// A single column value readable from both databases.
+pub trait Scalar:
+    for<'r> sqlx::Decode<'r, Sqlite>
+    + sqlx::Type<Sqlite>
+    + for<'r> sqlx::Decode<'r, Postgres>
+    + sqlx::Type<Postgres>
+    + Send
+    + Unpin
+{
+}
+impl<T> Scalar for T where
+    T: for<'r> sqlx::Decode<'r, Sqlite>
+        + sqlx::Type<Sqlite>
+        + for<'r> sqlx::Decode<'r, Postgres>
+        + sqlx::Type<Postgres>
+        + Send
+        + Unpin
+{
+}
+
+/// A write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`) so
+/// that two writers never deadlock upgrading a read lock.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// A pooled connection held for several statements without a transaction.
+pub enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+/// Where a statement runs: the pool, a transaction or a held connection.
+pub enum Exec<'a> {
+    SqlitePool(&'a SqlitePool),
+    PgPool(&'a PgPool),
+    SqliteConn(&'a mut sqlx::SqliteConnection),
+    PgConn(&'a mut sqlx::PgConnection),
+}
+
+impl<'a> From<&'a Db> for Exec<'a> {
+    fn from(db: &'a Db) -> Self {
+        match db {
+            Db::Sqlite(p) => Exec::SqlitePool(p),
+            Db::Postgres(p) => Exec::PgPool(p),
+        }
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Exec<'a> {
+    fn from(tx: &'a mut Tx) -> Self {
+        match tx {
+            Tx::Sqlite(t) => Exec::SqliteConn(t),
+            Tx::Postgres(t) => Exec::PgConn(t),
+        }
+    }
+}
+
+impl<'a> From<&'a mut Conn> for Exec<'a> {
+    fn from(c: &'a mut Conn) -> Self {
+        match c {
+            Conn::Sqlite(c) => Exec::SqliteConn(c),
+            Conn::Postgres(c) => Exec::PgConn(c),
+        }
+    }
+}
+
+/// One SQL statement with its bound values.
+#[derive(Clone, Debug)]
+#[must_use = "a statement does nothing until it is run"]
+pub struct Sql {
+    text: Cow<'static, str>,
+    args: Vec<Val>,
+}
+
+/// Starts a statement: `sql("SELECT … WHERE id = $1").bind(id).fetch_one(&db)`.
+pub fn sql(text: impl Into<Cow<'static, str>>) -> Sql {
+    Sql {
+        text: text.into(),
+        args: Vec::new(),
+    }
+}
+
+fn sqlite_args(vals: Vec<Val>) -> Result<SqliteArguments<'static>, sqlx::Error> {
+    let mut a = SqliteArguments::default();
+    for v in vals {
+        match v {
+            Val::I64(x) => a.add(x),
+            Val::Text(x) => a.add(x),
+            Val::Bool(x) => a.add(x),
+            Val::F64(x) => a.add(x),
+        }
+        .map_err(sqlx::Error::Encode)?;
+    }
+    Ok(a)
+}
+
+fn pg_args(vals: Vec<Val>) -> Result<PgArguments, sqlx::Error> {
+    let mut a = PgArguments::default();
+    for v in vals {
+        match v {
+            Val::I64(x) => a.add(x),
+            Val::Text(x) => a.add(x),
+            Val::Bool(x) => a.add(x),
+            Val::F64(x) => a.add(x),
+        }
+        .map_err(sqlx::Error::Encode)?;
+    }
+    Ok(a)
+}
+
+/// Runs `sqlx::$f::<_, $t, _>(…).$call(…)` against whichever database `$exec` is.
+macro_rules! dispatch {
+    ($self:ident, $exec:ident, $f:ident, $t:ty, $call:ident) => {{
+        let Sql { text, args } = $self;
+        match $exec.into() {
+            Exec::SqlitePool(p) => {
+                sqlx::$f::<_, $t, _>(&*text, sqlite_args(args)?)
+                    .$call(p)
+                    .await
+            }
+            Exec::SqliteConn(c) => {
+                sqlx::$f::<_, $t, _>(&*text, sqlite_args(args)?)
+                    .$call(&mut *c)
+                    .await
+            }
+            Exec::PgPool(p) => sqlx::$f::<_, $t, _>(&*text, pg_args(args)?).$call(p).await,
+            Exec::PgConn(c) => {
+                sqlx::$f::<_, $t, _>(&*text, pg_args(args)?)
+                    .$call(&mut *c)
+                    .await
+            }
+        }
+    }};
+}
+
+impl Sql {
+    pub fn bind(mut self, v: impl Into<Val>) -> Self {
+        self.args.push(v.into());
+        self
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Runs the statement; returns the number of rows it changed.
+    pub async fn execute<'a>(self, exec: impl Into<Exec<'a>>) -> Result<u64, sqlx::Error> {
+        let n = match exec.into() {
+            Exec::SqlitePool(p) => sqlx::query_with(&self.text, sqlite_args(self.args)?)
+                .execute(p)
+                .await?
+                .rows_affected(),
+            Exec::SqliteConn(c) => sqlx::query_with(&self.text, sqlite_args(self.args)?)
+                .execute(&mut *c)
+                .await?
+                .rows_affected(),
+            Exec::PgPool(p) => sqlx::query_with(&self.text, pg_args(self.args)?)
+                .execute(p)
+                .await?
+                .rows_affected(),
+            Exec::PgConn(c) => sqlx::query_with(&self.text, pg_args(self.args)?)
+                .execute(&mut *c)
+                .await?
+                .rows_affected(),
+        };
+        Ok(n)
+    }
+
+    pub async fn fetch_all<'a, T: Record>(
+        self,
+        exec: impl Into<Exec<'a>>,
+    ) -> Result<Vec<T>, sqlx::Error> {
+        dispatch!(self, exec, query_as_with, T, fetch_all)
+    }
+
+    pub async fn fetch_optional<'a, T: Record>(
+        self,
+        exec: impl Into<Exec<'a>>,
+    ) -> Result<Option<T>, sqlx::Error> {
+        dispatch!(self, exec, query_as_with, T, fetch_optional)
+    }
+
+    pub async fn fetch_one<'a, T: Record>(
+        self,
+        exec: impl Into<Exec<'a>>,
+    ) -> Result<T, sqlx::Error> {
+        dispatch!(self, exec, query_as_with, T, fetch_one)
+    }
+
+    /// The first column of the one row the statement returns.
+    pub async fn scalar<'a, T: Scalar>(self, exec: impl Into<Exec<'a>>) -> Result<T, sqlx::Error> {
+        dispatch!(self, exec, query_scalar_with, T, fetch_one)
+    }
+
+    /// The first column of the first row, if there is one.
+    pub async fn scalar_optional<'a, T: Scalar>(
+        self,
+        exec: impl Into<Exec<'a>>,
+    ) -> Result<Option<T>, sqlx::Error> {
+        dispatch!(self, exec, query_scalar_with, T, fetch_optional)
+    }
+}
+
+/// Where the database lives, parsed from `DATABASE_URL`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DbUrl {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DbUrl {
+    /// `postgres://…` / `postgresql://…` selects PostgreSQL; `sqlite://path`, `sqlite:path`
+    /// or a bare file path selects SQLite.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err("DATABASE_URL is empty".into());
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            PgConnectOptions::from_str(url)
+                .map_err(|e| format!("DATABASE_URL is not a valid PostgreSQL URL: {e}"))?;
+            return Ok(DbUrl::Postgres(url.to_owned()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        let path = path.split('?').next().unwrap_or(path);
+        if path.is_empty() {
+            return Err("DATABASE_URL names no SQLite file".into());
+        }
+        if url.contains("://") && !url.starts_with("sqlite://") {
+            return Err(format!(
+                "DATABASE_URL must be a SQLite file path or start with postgres://, got {url:?}"
+            ));
+        }
+        Ok(DbUrl::Sqlite(path.to_owned()))
+    }
+}
+
+impl Db {
+    pub async fn connect(url: &DbUrl) -> Result<Db, sqlx::Error> {
+        match url {
+            DbUrl::Sqlite(path) => {
+                if let Some(dir) = std::path::Path::new(path).parent() {
+                    if !dir.as_os_str().is_empty() {
+                        std::fs::create_dir_all(dir)?;
+                    }
+                }
+                let opts = SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(opts)
+                    .await?;
+                Ok(Db::Sqlite(pool))
+            }
+            DbUrl::Postgres(url) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?;
+                Ok(Db::Postgres(pool))
+            }
+        }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Db::Sqlite(_) => Dialect::Sqlite,
+            Db::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Applies the migrations of this database's dialect (kept in step in
+    /// `migrations/sqlite` and `migrations/postgres`).
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Db::Sqlite(p) => sqlx::migrate!("../migrations/sqlite").run(p).await,
+            Db::Postgres(p) => sqlx::migrate!("../migrations/postgres").run(p).await,
+        }
+    }
+
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        match self {
+            Db::Sqlite(p) => Ok(Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?)),
+            Db::Postgres(p) => Ok(Tx::Postgres(p.begin().await?)),
+        }
+    }
+
+    pub async fn acquire(&self) -> Result<Conn, sqlx::Error> {
+        match self {
+            Db::Sqlite(p) => Ok(Conn::Sqlite(p.acquire().await?)),
+            Db::Postgres(p) => Ok(Conn::Postgres(p.acquire().await?)),
+        }
+    }
+
+    /// Answers when the database does (for `/healthz`).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sql("SELECT CAST(1 AS BIGINT)")
+            .scalar::<i64>(self)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await,
+            Tx::Postgres(t) => t.rollback().await,
+        }
+    }
+}
+
+/// Is this error a unique-constraint violation (on either database)?
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// The current time as stored: UTC milliseconds since the epoch.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_select_the_dialect() {
+        assert_eq!(
+            DbUrl::parse("postgres://u:p@localhost:5432/db").unwrap(),
+            DbUrl::Postgres("postgres://u:p@localhost:5432/db".into())
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite://data/x.db").unwrap(),
+            DbUrl::Sqlite("data/x.db".into())
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite:x.db?mode=rwc").unwrap(),
+            DbUrl::Sqlite("x.db".into())
+        );
+        assert_eq!(
+            DbUrl::parse("data/forecourt.db").unwrap(),
+            DbUrl::Sqlite("data/forecourt.db".into())
+        );
+        assert!(DbUrl::parse("").is_err());
+        assert!(DbUrl::parse("mysql://localhost/db").is_err());
+        assert!(DbUrl::parse("postgres://[bad").is_err());
+    }
+}

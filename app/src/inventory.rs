@@ -1,0 +1,5 @@
+//! Inventory: vehicles tracked one by one by VIN.
+
+pub mod vin;
+
+pub use vin::Vin;

@@ -1,0 +1,85 @@
+//! Forecourt: orders, inventory, CRM and analytics for a car dealer group.
+//! This crate holds the domain, the server functions and the pages; it compiles to the
+//! server (`ssr`) and to the browser (`hydrate`).
+
+#![recursion_limit = "256"]
+
+pub mod auth;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod home;
+pub mod i18n;
+pub mod inventory;
+pub mod layout;
+
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = i18n::provide_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#0f4c81" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <leptos_meta::HashedStylesheet options=options.clone() id="leptos" />
+                <HydrationScripts options />
+                <leptos_meta::MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = i18n::provide_lang();
+    view! {
+        <Title text=lang.t("app.title") />
+        <Meta name="description" content=lang.t("app.description") />
+        <Link rel="manifest" href="/manifest.webmanifest" />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=auth::login_page::LoginPage />
+                <ParentRoute path=path!("") view=layout::AppLayout>
+                    <Route path=path!("") view=home::HomePage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let lang = i18n::use_lang();
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <div class="not-found">
+            <h1>"404"</h1>
+            <p>{lang.t("error.page_not_found")}</p>
+            <a class="btn btn-primary" href="/">{lang.t("nav.home")}</a>
+        </div>
+    }
+}

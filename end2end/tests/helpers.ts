@@ -1,0 +1,12 @@
+import { expect, Page } from '@playwright/test';
+
+export const DEMO_PASSWORD = 'forecourt-demo';
+
+/** Signs in through the form, as a person would, and waits for the home page. */
+export async function login(page: Page, username: string, password = DEMO_PASSWORD) {
+  await page.goto('/login');
+  await page.getByLabel(/用户名|Username/).fill(username);
+  await page.getByLabel(/密码|Password/).fill(password);
+  await page.getByRole('button', { name: /登录|Sign in/ }).click();
+  await expect(page.getByTestId('home-stats')).toBeVisible();
+}

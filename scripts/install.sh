@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Installs what Forecourt needs, skipping whatever is already present at the right version.
+#   scripts/install.sh run    — to build and run the app
+#   scripts/install.sh test   — also PostgreSQL 15 and Chromium for the tests
+# Everything comes from the package registries (crates.io, npm, Debian); nothing else is
+# downloaded. Safe to run again: a complete machine takes a second or two.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MODE="${1:-run}"
+CARGO_LEPTOS_VERSION="0.3.6"
+export PATH="$HOME/.cargo/bin:$ROOT/end2end/node_modules/.bin:$PATH"
+
+say() { printf '\033[1;34m[install]\033[0m %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "need root to run: $*" >&2; return 1; fi
+}
+
+# --- Debian packages -------------------------------------------------------------------
+apt_missing=()
+command -v cc >/dev/null || apt_missing+=(gcc)
+command -v npm >/dev/null || apt_missing+=(nodejs npm)
+command -v curl >/dev/null || apt_missing+=(curl)
+command -v python3 >/dev/null || apt_missing+=(python3)
+if [ "$MODE" = "test" ]; then
+  [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
+  [ -x /usr/lib/postgresql/15/bin/initdb ] || apt_missing+=(postgresql-15)
+  command -v psql >/dev/null || apt_missing+=(postgresql-client-15)
+fi
+if [ "${#apt_missing[@]}" -gt 0 ]; then
+  say "apt: ${apt_missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+fi
+
+# --- Rust toolchain pieces -------------------------------------------------------------
+if ! command -v cargo >/dev/null; then
+  echo "cargo is missing: install Rust (stable) with rustup first" >&2
+  exit 1
+fi
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
+  say "cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on 2 cores)"
+  cargo install --locked "cargo-leptos@$CARGO_LEPTOS_VERSION" --features no_downloads
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WBG_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WBG_VERSION" ]; then
+  say "wasm-bindgen-cli $WBG_VERSION (about 3 minutes)"
+  # Not --locked: its lockfile names a crate version the registry may lack.
+  cargo install wasm-bindgen-cli --version "$WBG_VERSION"
+fi
+
+# --- npm: wasm-opt (binaryen) for release builds, Playwright for browser tests ---------
+if [ ! -f "$ROOT/end2end/node_modules/.package-lock.json" ] \
+  || [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then
+  say "npm ci (end2end: binaryen, @playwright/test)"
+  (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+fi
+command -v wasm-opt >/dev/null || { echo "wasm-opt missing after npm ci" >&2; exit 1; }

@@ -1,0 +1,115 @@
+//! The REST API under `/api/v1`, for integrations holding an API key
+//! (`Authorization: Bearer fc_…`). Errors are `application/problem+json` (RFC 9457) with
+//! field-level detail.
+
+use app::{auth::Principal, error::AppError};
+use axum::{
+    extract::{FromRequestParts, Request},
+    http::{header, request::Parts, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use serde::Serialize;
+
+pub fn router() -> Router<app::server::AppState> {
+    Router::new().route("/me", get(me)).fallback(not_found)
+}
+
+/// An `AppError` answered as `application/problem+json`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        let status =
+            StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut body = serde_json::json!({
+            "type": format!("/api/v1/problems/{}", e.code()),
+            "title": status.canonical_reason().unwrap_or("error"),
+            "status": status.as_u16(),
+            "detail": e.to_string(),
+        });
+        match &e {
+            AppError::Invalid { fields, .. } => body["errors"] = serde_json::json!(fields),
+            AppError::TooManyRequests {
+                retry_after_secs, ..
+            } => body["retry_after_secs"] = serde_json::json!(retry_after_secs),
+            _ => {}
+        }
+        let mut res = (status, Json(body)).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let AppError::Unauthenticated(_) = e {
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}
+
+/// The caller of an API request; 401 (problem+json) when there is none.
+pub struct Caller(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .map(Caller)
+            .ok_or_else(|| {
+                ApiError(AppError::Unauthenticated(
+                    "missing or invalid API key: send Authorization: Bearer <key>".into(),
+                ))
+            })
+    }
+}
+
+#[derive(Serialize)]
+struct Me {
+    name: String,
+    kind: &'static str,
+    role: app::domain::Role,
+    store_id: Option<i64>,
+    group_wide: bool,
+}
+
+/// Who the key (or session) acts as.
+async fn me(Caller(p): Caller) -> Json<Me> {
+    Json(Me {
+        kind: if p.api_key_id.is_some() {
+            "api_key"
+        } else {
+            "user"
+        },
+        group_wide: p.role.is_group_wide(),
+        name: p.name,
+        role: p.role,
+        store_id: p.store_id,
+    })
+}
+
+async fn not_found(req: Request) -> ApiError {
+    ApiError(AppError::NotFound(format!(
+        "no API endpoint at {}",
+        req.uri().path()
+    )))
+}

@@ -1,0 +1,398 @@
+//! Demo data: one dealer group with two stores, a user for every role, six real
+//! Chinese-market models, 220 vehicles with valid VINs and 60 customers. Loaded once:
+//! a database that already has a dealer group is left alone.
+
+use app::{
+    audit::{self, Actor, AuditEntry},
+    db::{now_ms, sql, Db, Tx},
+    domain::{Phone, Role},
+    inventory::Vin,
+};
+use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
+use std::collections::HashSet;
+
+/// Every demo user signs in with this password.
+pub const DEMO_PASSWORD: &str = "forecourt-demo";
+
+pub enum SeedOutcome {
+    AlreadySeeded,
+    Seeded(String),
+}
+
+/// (username, display name, role, store code)
+pub const USERS: &[(&str, &str, Role, Option<&str>)] = &[
+    ("admin", "系统管理员", Role::Admin, None),
+    ("gm", "王建国", Role::GeneralManager, None),
+    ("sh.manager", "李明", Role::SalesManager, Some("SH01")),
+    ("sh.sales", "张伟", Role::Sales, Some("SH01")),
+    ("sh.sales2", "刘洋", Role::Sales, Some("SH01")),
+    ("sh.clerk", "陈静", Role::InventoryClerk, Some("SH01")),
+    ("sh.service", "赵磊", Role::ServiceAdvisor, Some("SH01")),
+    ("hz.manager", "周婷", Role::SalesManager, Some("HZ01")),
+    ("hz.sales", "孙浩", Role::Sales, Some("HZ01")),
+];
+
+pub fn logins_table() -> String {
+    let mut s = format!("demo logins (password for all: {DEMO_PASSWORD}):\n");
+    for (username, name, role, store) in USERS {
+        s.push_str(&format!(
+            "  {username:<12} {role:<16} {:<5} {name}\n",
+            store.unwrap_or("all")
+        ));
+    }
+    s
+}
+
+struct ModelSpec {
+    brand: (&'static str, &'static str, &'static str),
+    name: &'static str,
+    name_en: &'static str,
+    body: &'static str,
+    fuel: &'static str,
+    vds: &'static str,
+    trims: &'static [(&'static str, i64)],
+    colors: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const BYD: (&str, &str, &str) = ("比亚迪", "BYD", "LGX");
+const TESLA: (&str, &str, &str) = ("特斯拉", "Tesla", "LRW");
+const SVW: (&str, &str, &str) = ("上汽大众", "SAIC Volkswagen", "LSV");
+const GTMC: (&str, &str, &str) = ("广汽丰田", "GAC Toyota", "LVG");
+const LI: (&str, &str, &str) = ("理想汽车", "Li Auto", "LW4");
+
+const MODELS: &[ModelSpec] = &[
+    ModelSpec {
+        brand: BYD,
+        name: "秦PLUS DM-i",
+        name_en: "Qin PLUS DM-i",
+        body: "sedan",
+        fuel: "phev",
+        vds: "C1DM3",
+        trims: &[("55KM 领先型", 79_800), ("120KM 卓越型", 99_800)],
+        colors: &[
+            ("雪域白", "Snow White", "#f4f4f2"),
+            ("时光灰", "Time Grey", "#6b6e70"),
+            ("汉宫红", "Palace Red", "#9e1b22"),
+        ],
+    },
+    ModelSpec {
+        brand: BYD,
+        name: "宋PLUS DM-i",
+        name_en: "Song PLUS DM-i",
+        body: "suv",
+        fuel: "phev",
+        vds: "S2DM4",
+        trims: &[("110KM 旗舰型", 139_800), ("150KM 旗舰PLUS", 159_800)],
+        colors: &[
+            ("雪域白", "Snow White", "#f4f4f2"),
+            ("墨玉黑", "Jade Black", "#1d1f21"),
+            ("星际蓝", "Galaxy Blue", "#24406b"),
+        ],
+    },
+    ModelSpec {
+        brand: TESLA,
+        name: "Model Y",
+        name_en: "Model Y",
+        body: "suv",
+        fuel: "ev",
+        vds: "YGDEE",
+        trims: &[("后轮驱动版", 263_500), ("长续航全轮驱动版", 303_500)],
+        colors: &[
+            ("珍珠白", "Pearl White", "#f2f2ef"),
+            ("星空灰", "Stealth Grey", "#4a4c4f"),
+            ("烈焰红", "Ultra Red", "#a1141b"),
+        ],
+    },
+    ModelSpec {
+        brand: SVW,
+        name: "朗逸",
+        name_en: "Lavida",
+        body: "sedan",
+        fuel: "petrol",
+        vds: "AG2C1",
+        trims: &[("1.5L 自动新逸版", 119_900), ("1.5L 自动满逸版", 139_900)],
+        colors: &[
+            ("极地白", "Polar White", "#f5f5f3"),
+            ("晶钻黑", "Crystal Black", "#16181a"),
+            ("鎏金灰", "Gilded Grey", "#7d7a72"),
+        ],
+    },
+    ModelSpec {
+        brand: GTMC,
+        name: "凯美瑞",
+        name_en: "Camry",
+        body: "sedan",
+        fuel: "hybrid",
+        vds: "BZ3FK",
+        trims: &[("2.0G 豪华版", 179_800), ("2.5HG 双擎豪华版", 219_800)],
+        colors: &[
+            ("铂金珍珠白", "Platinum Pearl White", "#efeee9"),
+            ("冷艳银", "Celestial Silver", "#b5b8bb"),
+            ("星耀黑", "Attitude Black", "#121314"),
+        ],
+    },
+    ModelSpec {
+        brand: LI,
+        name: "理想L6",
+        name_en: "Li L6",
+        body: "suv",
+        fuel: "phev",
+        vds: "L6A2E",
+        trims: &[("Pro", 249_800), ("Max", 279_800)],
+        colors: &[
+            ("珍珠白", "Pearl White", "#f2f1ec"),
+            ("银灰", "Silver Grey", "#9a9da0"),
+            ("星河黑", "Galaxy Black", "#15161a"),
+        ],
+    },
+];
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "高", "罗",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超",
+    "秀英", "华", "平", "刚", "婷", "晨", "浩然", "子涵", "欣怡",
+];
+const COMPANIES: &[&str] = &[
+    "上海申城物流有限公司",
+    "杭州云栖科技有限公司",
+    "浦东新区城市服务集团",
+    "西湖文旅发展有限公司",
+    "长三角租车有限公司",
+];
+const SOURCES: &[&str] = &["walk_in", "referral", "online", "phone", "event"];
+
+async fn insert_id(tx: &mut Tx, q: app::db::Sql) -> Result<i64, sqlx::Error> {
+    q.scalar::<i64>(tx).await
+}
+
+pub async fn seed(db: &Db) -> anyhow::Result<SeedOutcome> {
+    let existing: i64 = sql("SELECT COUNT(*) FROM dealer_groups").scalar(db).await?;
+    if existing > 0 {
+        return Ok(SeedOutcome::AlreadySeeded);
+    }
+    // Hash once outside the transaction: argon2 is deliberately slow.
+    let hash =
+        tokio::task::spawn_blocking(|| app::auth::password::hash_password(DEMO_PASSWORD)).await??;
+    let mut rng = StdRng::seed_from_u64(2026);
+    let now = now_ms();
+    let today = chrono::Utc::now().date_naive();
+    let mut tx = db.begin().await?;
+
+    let group = insert_id(
+        &mut tx,
+        sql("INSERT INTO dealer_groups (name, created_at) VALUES ($1, $2) RETURNING id")
+            .bind("恒信汽车集团")
+            .bind(now),
+    )
+    .await?;
+
+    let mut stores = Vec::new();
+    for (code, name, city, address, phone) in [
+        (
+            "SH01",
+            "上海浦东旗舰店",
+            "上海",
+            "浦东新区张杨路 1888 号",
+            "021-58888888",
+        ),
+        (
+            "HZ01",
+            "杭州西湖店",
+            "杭州",
+            "西湖区文三路 518 号",
+            "0571-87777777",
+        ),
+    ] {
+        let id = insert_id(
+            &mut tx,
+            sql(
+                "INSERT INTO stores (group_id, code, name, city, address, phone, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(group)
+            .bind(code)
+            .bind(name)
+            .bind(city)
+            .bind(address)
+            .bind(phone)
+            .bind(now),
+        )
+        .await?;
+        stores.push((code, id));
+    }
+    let store_id = |code: &str| stores.iter().find(|(c, _)| *c == code).map(|(_, id)| *id);
+
+    let mut warehouses = Vec::new();
+    for (store, code, name, kind) in [
+        ("SH01", "SH01-S", "浦东展厅", "showroom"),
+        ("SH01", "SH01-Y", "浦东库区", "yard"),
+        ("HZ01", "HZ01-S", "西湖展厅", "showroom"),
+    ] {
+        let id = insert_id(&mut tx, sql(
+            "INSERT INTO warehouses (store_id, code, name, kind, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(store_id(store)).bind(code).bind(name).bind(kind).bind(now)).await?;
+        warehouses.push((id, store_id(store).unwrap_or_default()));
+    }
+
+    let mut sales_by_store: Vec<(i64, i64)> = Vec::new();
+    for (username, name, role, store) in USERS {
+        let sid = store.and_then(store_id);
+        let id = insert_id(&mut tx, sql(
+            "INSERT INTO users (username, display_name, role, store_id, password_hash, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id")
+            .bind(*username).bind(*name).bind(role.code()).bind(sid).bind(&hash).bind(now)).await?;
+        if *role == Role::Sales {
+            sales_by_store.push((sid.unwrap_or_default(), id));
+        }
+    }
+
+    // Catalog.
+    let mut brand_ids: Vec<(&str, i64)> = Vec::new();
+    struct Model {
+        id: i64,
+        wmi: &'static str,
+        vds: &'static str,
+        trims: Vec<(i64, i64)>,
+        colors: Vec<i64>,
+    }
+    let mut models = Vec::new();
+    for m in MODELS {
+        let brand_id = match brand_ids.iter().find(|(n, _)| *n == m.brand.0) {
+            Some((_, id)) => *id,
+            None => {
+                let id = insert_id(
+                    &mut tx,
+                    sql("INSERT INTO brands (name, name_en, wmi) VALUES ($1, $2, $3) RETURNING id")
+                        .bind(m.brand.0)
+                        .bind(m.brand.1)
+                        .bind(m.brand.2),
+                )
+                .await?;
+                brand_ids.push((m.brand.0, id));
+                id
+            }
+        };
+        let model_id = insert_id(&mut tx, sql(
+            "INSERT INTO models (brand_id, name, name_en, body_type, fuel_type) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(brand_id).bind(m.name).bind(m.name_en).bind(m.body).bind(m.fuel)).await?;
+        let mut trims = Vec::new();
+        for (name, yuan) in m.trims {
+            let fen = yuan * 100;
+            let id = insert_id(
+                &mut tx,
+                sql(
+                    "INSERT INTO trims (model_id, name, msrp_fen) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(model_id)
+                .bind(*name)
+                .bind(fen),
+            )
+            .await?;
+            trims.push((id, fen));
+        }
+        let mut colors = Vec::new();
+        for (name, en, hex) in m.colors {
+            colors.push(insert_id(&mut tx, sql("INSERT INTO colors (model_id, name, name_en, hex) VALUES ($1, $2, $3, $4) RETURNING id")
+                .bind(model_id).bind(*name).bind(*en).bind(*hex)).await?);
+        }
+        models.push(Model {
+            id: model_id,
+            wmi: m.brand.2,
+            vds: m.vds,
+            trims,
+            colors,
+        });
+    }
+
+    // Vehicles, each with a valid VIN.
+    let vehicle_count = 220;
+    for serial in 0..vehicle_count {
+        let m = &models[rng.gen_range(0..models.len())];
+        let (trim_id, msrp) = m.trims[rng.gen_range(0..m.trims.len())];
+        let color_id = m.colors[rng.gen_range(0..m.colors.len())];
+        // The yard holds more than the showrooms.
+        let (warehouse_id, _) = warehouses[[0, 1, 1, 2, 2][rng.gen_range(0..5)]];
+        let status = match rng.gen_range(0..100) {
+            0..=69 => "in_stock",
+            70..=79 => "in_transit",
+            80..=87 => "reserved",
+            88..=95 => "sold",
+            _ => "delivered",
+        };
+        let arrival = (status != "in_transit").then(|| {
+            (today - chrono::Days::new(rng.gen_range(0..120)))
+                .format("%Y-%m-%d")
+                .to_string()
+        });
+        let year = if rng.gen_bool(0.7) { 'T' } else { 'S' };
+        let vis = format!(
+            "{year}{}{:06}",
+            ['A', 'B', 'C'][rng.gen_range(0..3)],
+            100_000 + serial
+        );
+        let vin = Vin::with_check_digit(&format!("{}{}", m.wmi, m.vds), &vis)
+            .map_err(|e| anyhow::anyhow!("demo VIN: {e}"))?;
+        let cost = msrp * 88 / 100;
+        sql("INSERT INTO vehicles (vin, model_id, trim_id, color_id, warehouse_id, status, cost_fen,
+                                   list_price_fen, arrival_date, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)")
+        .bind(vin.as_str()).bind(m.id).bind(trim_id).bind(color_id).bind(warehouse_id)
+        .bind(status).bind(cost).bind(msrp).bind(arrival).bind(now)
+        .execute(&mut tx).await?;
+    }
+
+    // Customers.
+    let customer_count = 60;
+    let mut phones = HashSet::new();
+    for i in 0..customer_count {
+        let (store_id, owner) = sales_by_store[rng.gen_range(0..sales_by_store.len())];
+        let company = i % 12 == 5;
+        let name = if company {
+            COMPANIES[(i / 12) % COMPANIES.len()].to_owned()
+        } else {
+            format!(
+                "{}{}",
+                SURNAMES.choose(&mut rng).unwrap_or(&"王"),
+                GIVEN.choose(&mut rng).unwrap_or(&"伟")
+            )
+        };
+        let phone = loop {
+            let p = format!(
+                "1{}{:09}",
+                rng.gen_range(3..=9),
+                rng.gen_range(0..1_000_000_000u64)
+            );
+            if phones.insert(p.clone()) {
+                break Phone::parse(&p).map_err(|e| anyhow::anyhow!("demo phone {p}: {e}"))?;
+            }
+        };
+        sql("INSERT INTO customers (store_id, kind, name, phone, source, owner_user_id, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
+        .bind(store_id)
+        .bind(if company { "company" } else { "person" })
+        .bind(name)
+        .bind(phone.as_str())
+        .bind(*SOURCES.choose(&mut rng).unwrap_or(&"walk_in"))
+        .bind(owner)
+        .bind(now - rng.gen_range(0..90) * 86_400_000)
+        .execute(&mut tx).await?;
+    }
+
+    let summary = format!(
+        "demo data loaded: 1 group, {} stores, {} warehouses, {} users, {} models, {vehicle_count} vehicles, {customer_count} customers",
+        stores.len(), warehouses.len(), USERS.len(), models.len()
+    );
+    audit::record(
+        &mut tx,
+        Actor::System("seed-demo"),
+        AuditEntry::new("demo.seed", "dealer_group", group)
+            .after(&serde_json::json!({ "summary": summary })),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(SeedOutcome::Seeded(summary))
+}

@@ -1,0 +1,289 @@
+//! Builds the application from its configuration and serves it.
+
+use crate::{api, config::Config, middleware};
+use app::{db::Db, server::AppState, shell, App};
+use axum::{
+    body::Body,
+    extract::{Path, State},
+    http::{header, HeaderValue, Request, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+    serve::ListenerExt,
+    Json, Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+use tower_http::{
+    compression::CompressionLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::ServeDir,
+    set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to the database, applies migrations and binds the address (port 0 picks
+    /// a free one; `port()` tells which).
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let db = Db::connect(&config.database).await.map_err(|e| {
+            anyhow::anyhow!("cannot open the database ({:?}): {e}", config.database)
+        })?;
+        db.migrate().await?;
+        crate::assets::precompress(&config.site_root);
+        let state = AppState {
+            leptos_options: config.leptos_options(),
+            db,
+            sessions: Arc::new(config.sessions.clone()),
+            throttle: Arc::new(config.throttle.clone()),
+        };
+        let listener = tokio::net::TcpListener::bind(config.addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
+        Ok(Application {
+            router: router(state.clone()),
+            listener,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, finishing the requests under way.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        // Leptos streams pages in chunks: without TCP_NODELAY each keep-alive request
+        // waits ~40 ms for delayed ACKs.
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let db = self.state.db.clone();
+        axum::serve(
+            listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+        db.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests under way");
+}
+
+/// The whole HTTP surface.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let site_root = state.leptos_options.site_root.to_string();
+
+    let static_files = Router::new()
+        .fallback_service(
+            ServeDir::new(&site_root)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(tower::util::service_fn({
+                    // Unknown paths render the app's own "page not found".
+                    let render = leptos_axum::render_app_to_stream_with_context(
+                        {
+                            let state = state.clone();
+                            move || provide_context(state.clone())
+                        },
+                        {
+                            let options = state.leptos_options.clone();
+                            move || shell(options.clone())
+                        },
+                    );
+                    move |req: Request<Body>| {
+                        let render = render.clone();
+                        async move { Ok::<_, std::convert::Infallible>(render(req).await) }
+                    }
+                })),
+        )
+        .layer(axum::middleware::from_fn(cache_headers));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/lang/{code}", get(set_lang))
+        .nest("/api/v1", api::router())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback_service(static_files)
+        .layer(axum::middleware::from_fn(server_fn_status))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::identify))
+        .layer(CompressionLayer::new())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, user = tracing::field::Empty)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .with_state(state)
+}
+
+/// Server functions answer every error with 500 and an encoded `AppError`; this sets the
+/// status that error stands for (401, 403, 422, …), once for every server function.
+async fn server_fn_status(req: Request<Body>, next: axum::middleware::Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1024 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(e) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> Response {
+    let dialect = format!("{:?}", state.db.dialect()).to_lowercase();
+    match tokio::time::timeout(Duration::from_secs(3), state.db.ping()).await {
+        Ok(Ok(())) => {
+            Json(serde_json::json!({ "status": "ok", "database": dialect })).into_response()
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "health check: database failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable", "database": dialect })),
+            )
+                .into_response()
+        }
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "timeout", "database": dialect })),
+        )
+            .into_response(),
+    }
+}
+
+/// Sets the `lang` cookie and goes back where the person was (works without JavaScript).
+async fn set_lang(Path(code): Path<String>, req: Request<Body>) -> Response {
+    let Some(lang) = app::i18n::Lang::from_code(&code) else {
+        return (StatusCode::NOT_FOUND, "unknown language").into_response();
+    };
+    let back = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| {
+            // Only a path on this site: strip scheme and host.
+            let after_scheme = r.split_once("://").map(|(_, rest)| rest).unwrap_or(r);
+            after_scheme.find('/').map(|i| after_scheme[i..].to_owned())
+        });
+    let back = app::auth::login::safe_next(back.as_deref());
+    Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(header::LOCATION, back)
+        .header(
+            header::SET_COOKIE,
+            format!(
+                "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                app::i18n::LANG_COOKIE,
+                lang.code()
+            ),
+        )
+        .body(Body::empty())
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// Hashed build outputs never change: cache them for a year. Everything else is
+/// revalidated so a new release is picked up at once.
+async fn cache_headers(req: Request<Body>, next: axum::middleware::Next) -> Response {
+    let hashed = is_hashed_asset(req.uri().path());
+    let mut res = next.run(req).await;
+    if res.status().is_success() {
+        let value = if hashed {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    res
+}
+
+/// `/pkg/forecourt.3f9a…c1.wasm`: a file name with a long hex-ish hash in it.
+pub fn is_hashed_asset(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        && path.rsplit('/').next().is_some_and(|f| {
+            f.split('.').any(|part| {
+                part.len() >= 16
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            })
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hashed_assets_are_recognised() {
+        assert!(super::is_hashed_asset(
+            "/pkg/forecourt.Xb2Ugt3uCWjWtXq9Le3PNQ.wasm"
+        ));
+        assert!(!super::is_hashed_asset("/pkg/forecourt.wasm"));
+        assert!(!super::is_hashed_asset("/manifest.webmanifest"));
+    }
+}

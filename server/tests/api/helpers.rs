@@ -1,0 +1,194 @@
+//! The test harness: `spawn_app(DbKind)` builds the real application on port 0 with a
+//! fresh database, and returns a client that keeps cookies.
+//!
+//! PostgreSQL tests need `FORECOURT_TEST_PG` (a server URL such as
+//! `postgres://postgres@127.0.0.1:5433/postgres`; the README test command starts a
+//! throwaway cluster and sets it). Outside CI a missing URL skips them with a note; in CI
+//! (`CI` set) or with `FORECOURT_REQUIRE_PG=1` it fails them.
+
+use app::db::{sql, Db, DbUrl};
+use server::{config::Config, startup::Application};
+use std::{path::PathBuf, sync::Once};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: Db,
+    pub client: reqwest::Client,
+    pub kind: DbKind,
+    pub _dir: TempDir,
+}
+
+/// A directory removed when the test ends.
+pub struct TempDir(pub PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+static TRACING: Once = Once::new();
+
+fn unique() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// The URL of a fresh, empty database of `kind`, or `None` when PostgreSQL tests are to be
+/// skipped here.
+async fn fresh_database(kind: DbKind, dir: &std::path::Path) -> Option<DbUrl> {
+    match kind {
+        DbKind::Sqlite => Some(DbUrl::Sqlite(
+            dir.join("test.db").to_string_lossy().into_owned(),
+        )),
+        DbKind::Postgres => {
+            let Ok(base) = std::env::var("FORECOURT_TEST_PG") else {
+                let required =
+                    std::env::var("CI").is_ok() || std::env::var("FORECOURT_REQUIRE_PG").is_ok();
+                assert!(
+                    !required,
+                    "FORECOURT_TEST_PG is not set, and PostgreSQL tests are required here"
+                );
+                eprintln!("note: FORECOURT_TEST_PG unset; skipping the PostgreSQL variant");
+                return None;
+            };
+            let name = format!("fc_test_{}", unique());
+            let admin = Db::connect(&DbUrl::parse(&base).expect("FORECOURT_TEST_PG is a URL"))
+                .await
+                .expect("connect to the test PostgreSQL server");
+            sql(format!("CREATE DATABASE {name}"))
+                .execute(&admin)
+                .await
+                .expect("create a test database");
+            admin.close().await;
+            let (prefix, _) = base.rsplit_once('/').expect("URL has a database path");
+            Some(DbUrl::Postgres(format!("{prefix}/{name}")))
+        }
+    }
+}
+
+pub async fn spawn_app(kind: DbKind) -> Option<TestApp> {
+    TRACING.call_once(|| {
+        if std::env::var("TEST_LOG").is_ok() {
+            server::telemetry::init();
+        }
+    });
+    let dir = TempDir(std::env::temp_dir().join(format!("forecourt-test-{}", unique())));
+    std::fs::create_dir_all(&dir.0).expect("temp dir");
+    let database = fresh_database(kind, &dir.0).await?;
+    let config = Config {
+        database,
+        addr: "127.0.0.1:0".parse().unwrap(),
+        site_root: dir.0.join("site"),
+        sessions: Default::default(),
+        throttle: Default::default(),
+    };
+    let app = Application::build(config)
+        .await
+        .expect("the application builds");
+    let port = app.port();
+    let db = app.state().db.clone();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    Some(TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        db,
+        client,
+        kind,
+        _dir: dir,
+    })
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// Calls a server function as the app's own JavaScript does (form-encoded, JSON back).
+    pub async fn call(&self, name: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/sfn/{name}")))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("POST server function")
+    }
+
+    pub async fn seed_demo(&self) {
+        server::demo::seed(&self.db).await.expect("demo data loads");
+    }
+
+    /// Signs in with the demo password; panics if that fails.
+    pub async fn login_as(&self, username: &str) {
+        let res = self
+            .call(
+                "login",
+                &[
+                    ("username", username),
+                    ("password", server::demo::DEMO_PASSWORD),
+                ],
+            )
+            .await;
+        assert!(
+            res.status().is_success(),
+            "login as {username}: {}",
+            res.status()
+        );
+    }
+
+    /// A second client with its own cookies, for a second person.
+    pub fn new_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL:
+/// `both_dbs!(name, |app| async move { … });`
+#[macro_export]
+macro_rules! both_dbs {
+    ($name:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::helpers::TestApp) {
+                $body.await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) = $crate::helpers::spawn_app($crate::helpers::DbKind::Sqlite).await
+                {
+                    run(app).await;
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) =
+                    $crate::helpers::spawn_app($crate::helpers::DbKind::Postgres).await
+                {
+                    run(app).await;
+                }
+            }
+        }
+    };
+}

@@ -1,0 +1,7 @@
+//! Integration tests: each test runs against the real router on its own fresh database,
+//! once on SQLite and once on PostgreSQL.
+
+mod helpers;
+
+mod auth;
+mod foundation;
