@@ -20,12 +20,38 @@ struct NavItem {
     action: Action,
 }
 
-const NAV: &[NavItem] = &[NavItem {
-    href: "/",
-    label: "nav.home",
-    icon: "⌂",
-    action: Action::ViewDashboard,
-}];
+const NAV: &[NavItem] = &[
+    NavItem {
+        href: "/",
+        label: "nav.home",
+        icon: "⌂",
+        action: Action::ViewDashboard,
+    },
+    NavItem {
+        href: "/admin/users",
+        label: "nav.users",
+        icon: "👤",
+        action: Action::ManageUsers,
+    },
+    NavItem {
+        href: "/admin/stores",
+        label: "nav.stores",
+        icon: "🏬",
+        action: Action::ManageStores,
+    },
+    NavItem {
+        href: "/admin/api-keys",
+        label: "nav.api_keys",
+        icon: "🔑",
+        action: Action::ManageApiKeys,
+    },
+    NavItem {
+        href: "/admin/audit",
+        label: "nav.audit",
+        icon: "📜",
+        action: Action::ViewAuditLog,
+    },
+];
 
 #[component]
 pub fn AppLayout() -> impl IntoView {

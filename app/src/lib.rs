@@ -4,6 +4,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod admin;
 pub mod auth;
 pub mod components;
 pub mod domain;
@@ -62,6 +63,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=auth::login_page::LoginPage />
                 <ParentRoute path=path!("") view=layout::AppLayout>
                     <Route path=path!("") view=home::HomePage />
+                    <Route path=path!("admin/users") view=admin::pages::AdminUsersPage />
+                    <Route path=path!("admin/stores") view=admin::pages::AdminStoresPage />
+                    <Route path=path!("admin/api-keys") view=admin::pages::AdminApiKeysPage />
+                    <Route path=path!("admin/audit") view=admin::audit::AuditPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -2,9 +2,15 @@
 //! (`Authorization: Bearer fc_…`). Errors are `application/problem+json` (RFC 9457) with
 //! field-level detail.
 
-use app::{auth::Principal, error::AppError};
+use app::{
+    auth::{Action, Principal},
+    db::sql,
+    error::AppError,
+    i18n::Lang,
+    server::AppState,
+};
 use axum::{
-    extract::{FromRequestParts, Request},
+    extract::{FromRequestParts, Path, Request, State},
     http::{header, request::Parts, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
@@ -12,8 +18,12 @@ use axum::{
 };
 use serde::Serialize;
 
-pub fn router() -> Router<app::server::AppState> {
-    Router::new().route("/me", get(me)).fallback(not_found)
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(me))
+        .route("/stores", get(list_stores))
+        .route("/stores/{id}", get(get_store))
+        .fallback(not_found)
 }
 
 /// An `AppError` answered as `application/problem+json`.
@@ -105,6 +115,49 @@ async fn me(Caller(p): Caller) -> Json<Me> {
         role: p.role,
         store_id: p.store_id,
     })
+}
+
+#[derive(Serialize, sqlx::FromRow)]
+struct Store {
+    id: i64,
+    code: String,
+    name: String,
+    city: String,
+    address: String,
+    phone: String,
+}
+
+const STORE_COLUMNS: &str = "SELECT id, code, name, city, address, phone FROM stores";
+
+/// The stores the caller may see: every store for group roles, their own otherwise.
+async fn list_stores(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+) -> Result<Json<Vec<Store>>, ApiError> {
+    p.require(Action::ViewReferenceData, Lang::En)?;
+    let rows = sql(format!(
+        "{STORE_COLUMNS} WHERE active = TRUE AND (CAST($1 AS BIGINT) IS NULL OR id = $1) ORDER BY code"
+    ))
+    .bind(p.store_scope())
+    .fetch_all(&st.db)
+    .await?;
+    Ok(Json(rows))
+}
+
+/// One store; another store's record is 403 for store-bound roles.
+async fn get_store(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Store>, ApiError> {
+    p.require(Action::ViewReferenceData, Lang::En)?;
+    let store: Option<Store> = sql(format!("{STORE_COLUMNS} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&st.db)
+        .await?;
+    let store = store.ok_or_else(|| AppError::NotFound(format!("no store with id {id}")))?;
+    p.require_store(store.id, Lang::En)?;
+    Ok(Json(store))
 }
 
 async fn not_found(req: Request) -> ApiError {

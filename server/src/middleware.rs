@@ -16,15 +16,17 @@ use axum::{
 
 /// Paths anyone may open without signing in.
 fn is_public(path: &str) -> bool {
-    const PUBLIC: &[&str] = &[
-        "/login", "/offline", "/healthz", "/lang/", "/pkg/", "/api/", "/sfn/",
-    ];
-    PUBLIC.iter().any(|p| match p.strip_suffix('/') {
+    const PUBLIC: &[&str] = &["/login", "/healthz", "/lang/", "/pkg/", "/api/", "/sfn/"];
+    let listed = PUBLIC.iter().any(|p| match p.strip_suffix('/') {
         Some(dir) => path == dir || path.starts_with(p),
         None => path == *p,
-    })
-        // Static files (icons, manifest, service worker) have an extension.
-        || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+    });
+    // Static files (icons, manifest, service worker, offline page) have an extension.
+    listed
+        || path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {

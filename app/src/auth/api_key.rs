@@ -3,7 +3,7 @@
 
 use super::{principal::Principal, session::token_hash};
 use crate::{
-    db::{now_ms, sql, Db},
+    db::{now_ms, sql, Db, Exec},
     domain::Role,
 };
 use rand::{distributions::Alphanumeric, Rng};
@@ -25,8 +25,8 @@ pub fn generate() -> (String, String) {
 }
 
 /// Stores a new key and returns (id, full key).
-pub async fn create(
-    db: &Db,
+pub async fn create<'e>(
+    exec: impl Into<Exec<'e>>,
     name: &str,
     role: Role,
     store_id: Option<i64>,
@@ -44,7 +44,7 @@ pub async fn create(
     .bind(store_id)
     .bind(created_by)
     .bind(now_ms())
-    .scalar(db)
+    .scalar(exec)
     .await?;
     Ok((id, key))
 }

@@ -1,0 +1,301 @@
+//! Staff accounts: create, change role or store, disable, reset password.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct StaffRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub store_id: Option<i64>,
+    pub store_name: Option<String>,
+    pub active: bool,
+}
+
+#[server(prefix = "/sfn", endpoint = "admin/list_users")]
+pub async fn list_users() -> Result<Vec<StaffRow>, AppError> {
+    let (st, _, _) = ssr::admin_ctx()?;
+    Ok(crate::db::sql(
+        "SELECT u.id, u.username, u.display_name, u.role, u.store_id, s.name AS store_name, u.active
+         FROM users u LEFT JOIN stores s ON s.id = u.store_id ORDER BY u.active DESC, u.username",
+    )
+    .fetch_all(&st.db)
+    .await?)
+}
+
+#[server(prefix = "/sfn", endpoint = "admin/create_user")]
+pub async fn create_user(
+    username: String,
+    display_name: String,
+    role: String,
+    store_id: String,
+    password: String,
+) -> Result<i64, AppError> {
+    let (st, p, lang) = ssr::admin_ctx()?;
+    let store_id = super::parse_opt_id("store_id", &store_id, lang)?;
+    ssr::create(
+        &st,
+        &p,
+        lang,
+        &username,
+        &display_name,
+        &role,
+        store_id,
+        &password,
+    )
+    .await
+}
+
+#[server(prefix = "/sfn", endpoint = "admin/update_user")]
+pub async fn update_user(
+    id: i64,
+    role: String,
+    store_id: String,
+    active: bool,
+) -> Result<(), AppError> {
+    let (st, p, lang) = ssr::admin_ctx()?;
+    let store_id = super::parse_opt_id("store_id", &store_id, lang)?;
+    ssr::update(&st, &p, lang, id, &role, store_id, active).await
+}
+
+#[server(prefix = "/sfn", endpoint = "admin/reset_password")]
+pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
+    let (st, p, lang) = ssr::admin_ctx()?;
+    ssr::reset_password(&st, &p, lang, id, &password).await
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use crate::{
+        audit::{self, Actor, AuditEntry},
+        auth::{password, Action, Principal},
+        db::{is_unique_violation, now_ms, sql, Db},
+        domain::Role,
+        error::AppError,
+        i18n::Lang,
+        server::{self, AppState},
+    };
+
+    /// The state, the caller (who must be allowed to manage users) and the language.
+    pub fn admin_ctx() -> Result<(AppState, Principal, Lang), AppError> {
+        let lang = server::lang();
+        let p = server::principal()?;
+        p.require(Action::ManageUsers, lang)?;
+        Ok((server::state()?, p, lang))
+    }
+
+    fn valid_username(u: &str) -> bool {
+        (2..=32).contains(&u.len())
+            && u.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+    }
+
+    /// Checks role and store together: store-bound roles need an existing store.
+    async fn check_role_store(
+        db: &Db,
+        lang: Lang,
+        role: &str,
+        store_id: Option<i64>,
+    ) -> Result<Role, AppError> {
+        let role: Role = role
+            .parse()
+            .map_err(|_| AppError::invalid("role", lang.t("error.unknown_role")))?;
+        match store_id {
+            None if !role.is_group_wide() => Err(AppError::invalid(
+                "store_id",
+                lang.t("error.store_required"),
+            )),
+            Some(id) => {
+                let exists: Option<i64> = sql("SELECT id FROM stores WHERE id = $1")
+                    .bind(id)
+                    .scalar_optional(db)
+                    .await?;
+                if exists.is_none() {
+                    return Err(AppError::invalid("store_id", lang.t("error.no_such_store")));
+                }
+                Ok(role)
+            }
+            None => Ok(role),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create(
+        st: &AppState,
+        actor: &Principal,
+        lang: Lang,
+        username: &str,
+        display_name: &str,
+        role: &str,
+        store_id: Option<i64>,
+        pw: &str,
+    ) -> Result<i64, AppError> {
+        let username = username.trim().to_lowercase();
+        let display_name = display_name.trim();
+        let mut fields = Vec::new();
+        if !valid_username(&username) {
+            fields.push(("username", lang.t("error.username_format")));
+        }
+        if display_name.is_empty() || display_name.chars().count() > 50 {
+            fields.push(("display_name", lang.t("error.display_name")));
+        }
+        if let Err(key) = password::check_password_rules(pw) {
+            fields.push(("password", lang.t(key)));
+        }
+        if !fields.is_empty() {
+            return Err(AppError::Invalid {
+                message: fields[0].1.to_owned(),
+                fields: fields
+                    .into_iter()
+                    .map(|(f, m)| crate::error::FieldError {
+                        field: f.into(),
+                        message: m.into(),
+                    })
+                    .collect(),
+            });
+        }
+        let role = check_role_store(&st.db, lang, role, store_id).await?;
+        let store_id = if role.is_group_wide() { None } else { store_id };
+        let pw = pw.to_owned();
+        let hash = tokio::task::spawn_blocking(move || password::hash_password(&pw))
+            .await
+            .map_err(AppError::internal)?
+            .map_err(AppError::internal)?;
+        let now = now_ms();
+        let mut tx = st.db.begin().await?;
+        let id: i64 = match sql(
+            "INSERT INTO users (username, display_name, role, store_id, password_hash, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        )
+        .bind(&username)
+        .bind(display_name)
+        .bind(role.code())
+        .bind(store_id)
+        .bind(hash)
+        .bind(now)
+        .scalar(&mut tx)
+        .await
+        {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => {
+                return Err(AppError::invalid("username", lang.t("error.username_taken")));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        audit::record(
+            &mut tx,
+            Actor::Principal(actor),
+            AuditEntry::new("user.create", "user", id).store(store_id).after(&serde_json::json!({
+                "username": username, "display_name": display_name, "role": role, "store_id": store_id
+            })),
+            Some(&server::request_info().request_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    #[derive(sqlx::FromRow, serde::Serialize)]
+    struct Before {
+        role: String,
+        store_id: Option<i64>,
+        active: bool,
+    }
+
+    pub async fn update(
+        st: &AppState,
+        actor: &Principal,
+        lang: Lang,
+        id: i64,
+        role: &str,
+        store_id: Option<i64>,
+        active: bool,
+    ) -> Result<(), AppError> {
+        let role = check_role_store(&st.db, lang, role, store_id).await?;
+        let store_id = if role.is_group_wide() { None } else { store_id };
+        if actor.user_id == Some(id) && (!active || role != actor.role) {
+            return Err(AppError::Conflict(lang.t("error.not_yourself").into()));
+        }
+        let mut tx = st.db.begin().await?;
+        let before: Option<Before> = sql("SELECT role, store_id, active FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut tx)
+            .await?;
+        let Some(before) = before else {
+            return Err(AppError::NotFound(lang.t("error.no_such_user").into()));
+        };
+        sql(
+            "UPDATE users SET role = $1, store_id = $2, active = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(role.code())
+        .bind(store_id)
+        .bind(active)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut tx)
+        .await?;
+        // A changed role, store or a disabled account takes effect at once: sign out everywhere.
+        if before.role != role.code() || before.store_id != store_id || (before.active && !active) {
+            sql("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut tx)
+                .await?;
+        }
+        audit::record(
+            &mut tx,
+            Actor::Principal(actor),
+            AuditEntry::new("user.update", "user", id)
+                .store(store_id)
+                .before(&before)
+                .after(
+                    &serde_json::json!({ "role": role, "store_id": store_id, "active": active }),
+                ),
+            Some(&server::request_info().request_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn reset_password(
+        st: &AppState,
+        actor: &Principal,
+        lang: Lang,
+        id: i64,
+        pw: &str,
+    ) -> Result<(), AppError> {
+        password::check_password_rules(pw).map_err(|k| AppError::invalid("password", lang.t(k)))?;
+        let pw = pw.to_owned();
+        let hash = tokio::task::spawn_blocking(move || password::hash_password(&pw))
+            .await
+            .map_err(AppError::internal)?
+            .map_err(AppError::internal)?;
+        let mut tx = st.db.begin().await?;
+        let n = sql("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut tx)
+            .await?;
+        if n == 0 {
+            return Err(AppError::NotFound(lang.t("error.no_such_user").into()));
+        }
+        sql("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            Actor::Principal(actor),
+            AuditEntry::new("user.reset_password", "user", id),
+            Some(&server::request_info().request_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

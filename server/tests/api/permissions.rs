@@ -1,0 +1,425 @@
+//! The role × action table, walked: every role tries every action. Allowed pairs succeed;
+//! denied pairs get 403 and change nothing. And store-bound roles cannot reach another
+//! store's records by id.
+
+use crate::{both_dbs, helpers::TestApp};
+use app::{
+    auth::{allowed, api_key, Action},
+    db::sql,
+    domain::Role,
+};
+
+/// A demo user holding each role.
+fn user_with(role: Role) -> &'static str {
+    server::demo::USERS
+        .iter()
+        .find(|(_, _, r, _)| *r == role)
+        .map(|(u, _, _, _)| *u)
+        .expect("a demo user for every role")
+}
+
+/// Row counts a denied call must leave as they were.
+async fn counts(app: &TestApp) -> Vec<i64> {
+    let mut out = Vec::new();
+    for t in ["users", "stores", "warehouses", "api_keys"] {
+        out.push(
+            sql(format!("SELECT COUNT(*) FROM {t}"))
+                .scalar(&app.db)
+                .await
+                .unwrap(),
+        );
+    }
+    out
+}
+
+/// Performs `action` through its server function; returns the HTTP status.
+async fn attempt(app: &TestApp, action: Action, tag: &str) -> u16 {
+    let store: i64 = sql("SELECT id FROM stores WHERE code = 'SH01'")
+        .scalar(&app.db)
+        .await
+        .unwrap();
+    let store = store.to_string();
+    let code = format!("T{}", tag.to_uppercase().replace('_', ""));
+    let code = &code[..code.len().min(16)];
+    let username = format!("new.{tag}");
+    let res = match action {
+        Action::ViewDashboard => app.call("home_summary", &[]).await,
+        Action::ViewReferenceData => app.call("stores/list", &[]).await,
+        Action::ManageUsers => {
+            app.call(
+                "admin/create_user",
+                &[
+                    ("username", &username),
+                    ("display_name", "新员工"),
+                    ("role", "sales"),
+                    ("store_id", &store),
+                    ("password", "long-enough-1"),
+                ],
+            )
+            .await
+        }
+        Action::ManageStores => {
+            app.call(
+                "admin/create_store",
+                &[
+                    ("code", code),
+                    ("name", "测试门店"),
+                    ("city", "苏州"),
+                    ("address", ""),
+                    ("phone", ""),
+                ],
+            )
+            .await
+        }
+        Action::ManageApiKeys => {
+            app.call(
+                "admin/create_api_key",
+                &[("name", &username), ("role", "sales"), ("store_id", &store)],
+            )
+            .await
+        }
+        Action::ViewAuditLog => app.call("audit/list", &[("action", "")]).await,
+    };
+    res.status().as_u16()
+}
+
+both_dbs!(every_role_tries_every_action, |app| async move {
+    app.seed_demo().await;
+    for role in Role::ALL {
+        let client = TestApp {
+            client: app.new_client(),
+            ..app.clone_handle()
+        };
+        client.login_as(user_with(role)).await;
+        for action in Action::ALL {
+            let before = counts(&client).await;
+            let tag = format!("{}_{:?}", role.code(), action).to_lowercase();
+            let status = attempt(&client, action, &tag).await;
+            if allowed(role, action) {
+                assert_eq!(status, 200, "{role:?} may {action:?}");
+            } else {
+                assert_eq!(status, 403, "{role:?} may not {action:?}");
+                assert_eq!(
+                    counts(&client).await,
+                    before,
+                    "a denied {action:?} by {role:?} changed nothing"
+                );
+            }
+        }
+    }
+});
+
+both_dbs!(
+    a_store_bound_role_cannot_reach_another_stores_record,
+    |app| async move {
+        app.seed_demo().await;
+        let sh: i64 = sql("SELECT id FROM stores WHERE code = 'SH01'")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        let hz: i64 = sql("SELECT id FROM stores WHERE code = 'HZ01'")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        let (_, sales_key) = api_key::create(&app.db, "sh-sales", Role::Sales, Some(sh), None)
+            .await
+            .unwrap();
+        let (_, gm_key) = api_key::create(&app.db, "group", Role::GeneralManager, None, None)
+            .await
+            .unwrap();
+        let get = |path: String, key: String| {
+            let c = app.new_client();
+            let url = app.url(&path);
+            async move { c.get(url).bearer_auth(key).send().await.unwrap() }
+        };
+        let own = get(format!("/api/v1/stores/{sh}"), sales_key.clone()).await;
+        assert_eq!(own.status(), 200, "{:?}", own.text().await);
+        let res = get(format!("/api/v1/stores/{hz}"), sales_key.clone()).await;
+        assert_eq!(
+            res.status(),
+            403,
+            "store A's salesperson is refused store B's record"
+        );
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let listed: Vec<serde_json::Value> = get("/api/v1/stores".into(), sales_key)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 1, "the list holds only their own store");
+        assert_eq!(
+            get(format!("/api/v1/stores/{hz}"), gm_key.clone())
+                .await
+                .status(),
+            200
+        );
+        assert_eq!(
+            get("/api/v1/stores/999999".into(), gm_key).await.status(),
+            404
+        );
+
+        // Through the pages too: a salesperson's store list is their own store.
+        app.login_as("sh.sales").await;
+        let (stores, _): (Vec<serde_json::Value>, Vec<serde_json::Value>) =
+            app.call("stores/list", &[]).await.json().await.unwrap();
+        assert_eq!(stores.len(), 1);
+        assert_eq!(stores[0]["id"], sh);
+    }
+);
+
+both_dbs!(
+    admins_create_users_with_field_errors_for_bad_input,
+    |app| async move {
+        app.seed_demo().await;
+        app.login_as("admin").await;
+        let store: i64 = sql("SELECT id FROM stores WHERE code = 'SH01'")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        let store = store.to_string();
+        let before = counts(&app).await;
+        let bad = [
+            (
+                (
+                    "Bad Name!",
+                    "王五",
+                    "sales",
+                    store.as_str(),
+                    "long-enough-1",
+                ),
+                "username",
+            ),
+            (
+                ("wang.wu", "", "sales", store.as_str(), "long-enough-1"),
+                "display_name",
+            ),
+            (
+                ("wang.wu", "王五", "boss", store.as_str(), "long-enough-1"),
+                "role",
+            ),
+            (
+                ("wang.wu", "王五", "sales", "", "long-enough-1"),
+                "store_id",
+            ),
+            (
+                ("wang.wu", "王五", "sales", "999999", "long-enough-1"),
+                "store_id",
+            ),
+            (
+                ("wang.wu", "王五", "sales", store.as_str(), "short"),
+                "password",
+            ),
+            (
+                ("sh.sales", "王五", "sales", store.as_str(), "long-enough-1"),
+                "username",
+            ),
+        ];
+        for ((username, name, role, store_id, password), field) in bad {
+            let res = app
+                .call(
+                    "admin/create_user",
+                    &[
+                        ("username", username),
+                        ("display_name", name),
+                        ("role", role),
+                        ("store_id", store_id),
+                        ("password", password),
+                    ],
+                )
+                .await;
+            assert_eq!(
+                res.status(),
+                422,
+                "{username}/{role}/{store_id} should be refused"
+            );
+            let err: serde_json::Value = res.json().await.unwrap();
+            assert_eq!(err["Invalid"]["fields"][0]["field"], field, "{err}");
+        }
+        assert_eq!(counts(&app).await, before, "bad input changes nothing");
+
+        let res = app
+            .call(
+                "admin/create_user",
+                &[
+                    ("username", "Wang.Wu"),
+                    ("display_name", "王五"),
+                    ("role", "sales"),
+                    ("store_id", &store),
+                    ("password", "long-enough-1"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let id: i64 = res.json().await.unwrap();
+        let row: (String, String, Option<i64>) =
+            sql("SELECT username, role, store_id FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+        assert_eq!(row.0, "wang.wu");
+        let audited: i64 = sql("SELECT COUNT(*) FROM audit_log WHERE action = 'user.create' AND entity_id = $1 AND actor = 'user:admin'")
+        .bind(id.to_string()).scalar(&app.db).await.unwrap();
+        assert_eq!(audited, 1);
+
+        // The new user signs in; disabling them ends their session at once.
+        let wang = TestApp {
+            client: app.new_client(),
+            ..app.clone_handle()
+        };
+        let res = wang
+            .call(
+                "login",
+                &[("username", "wang.wu"), ("password", "long-enough-1")],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(wang.get("/").await.status(), 200);
+        let res = app
+            .call(
+                "admin/update_user",
+                &[
+                    ("id", &id.to_string()),
+                    ("role", "sales"),
+                    ("store_id", &store),
+                    ("active", "false"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(wang.get("/").await.status(), 303);
+        let res = wang
+            .call(
+                "login",
+                &[("username", "wang.wu"), ("password", "long-enough-1")],
+            )
+            .await;
+        assert_eq!(res.status(), 401, "a disabled account cannot sign in");
+
+        // An admin cannot lock themselves out.
+        let admin_id: i64 = sql("SELECT id FROM users WHERE username = 'admin'")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        let res = app
+            .call(
+                "admin/update_user",
+                &[
+                    ("id", &admin_id.to_string()),
+                    ("role", "admin"),
+                    ("store_id", ""),
+                    ("active", "false"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 409);
+    }
+);
+
+both_dbs!(
+    reset_password_signs_the_user_out_everywhere,
+    |app| async move {
+        app.seed_demo().await;
+        let sales = TestApp {
+            client: app.new_client(),
+            ..app.clone_handle()
+        };
+        sales.login_as("sh.sales").await;
+        let other_device = TestApp {
+            client: app.new_client(),
+            ..app.clone_handle()
+        };
+        other_device.login_as("sh.sales").await;
+        app.login_as("admin").await;
+        let id: i64 = sql("SELECT id FROM users WHERE username = 'sh.sales'")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        let res = app
+            .call(
+                "admin/reset_password",
+                &[("id", &id.to_string()), ("password", "brand-new-pass")],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(sales.get("/").await.status(), 303);
+        assert_eq!(other_device.get("/").await.status(), 303);
+        let res = sales
+            .call(
+                "login",
+                &[("username", "sh.sales"), ("password", "brand-new-pass")],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+);
+
+both_dbs!(
+    api_keys_are_shown_once_and_revoked_from_the_admin_page,
+    |app| async move {
+        app.seed_demo().await;
+        app.login_as("admin").await;
+        let res = app
+            .call(
+                "admin/create_api_key",
+                &[
+                    ("name", "dms"),
+                    ("role", "general_manager"),
+                    ("store_id", ""),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let created: serde_json::Value = res.json().await.unwrap();
+        let key = created["key"].as_str().unwrap().to_owned();
+        let id = created["id"].as_i64().unwrap();
+        let listed: Vec<serde_json::Value> = app
+            .call("admin/list_api_keys", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            !serde_json::to_string(&listed).unwrap().contains(&key),
+            "the list never shows the key"
+        );
+        let c = app.new_client();
+        assert_eq!(
+            c.get(app.url("/api/v1/me"))
+                .bearer_auth(&key)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        assert_eq!(
+            app.call("admin/revoke_api_key", &[("id", &id.to_string())])
+                .await
+                .status(),
+            200
+        );
+        assert_eq!(
+            c.get(app.url("/api/v1/me"))
+                .bearer_auth(&key)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+        assert_eq!(
+            app.call("admin/revoke_api_key", &[("id", &id.to_string())])
+                .await
+                .status(),
+            404
+        );
+        let res = app
+            .call(
+                "admin/create_api_key",
+                &[("name", ""), ("role", "sales"), ("store_id", "")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+    }
+);
