@@ -32,3 +32,12 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
         </div>
     }
 }
+
+/// The fallback of an `ErrorBoundary`: each error's message, announced.
+pub fn error_fallback(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    view! {
+        <div class="error-note" role="alert">
+            {move || errors.get().into_iter().map(|(_, e)| view! { <p>{e.to_string()}</p> }).collect_view()}
+        </div>
+    }
+}

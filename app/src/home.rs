@@ -89,6 +89,7 @@ pub fn HomePage() -> impl IntoView {
         <section class="page">
             <h1 class="page-title">{lang.t("home.title")}</h1>
             <Transition fallback=move || view! { <p class="muted">{lang.t("common.loading")}</p> }>
+                <ErrorBoundary fallback=crate::components::error_fallback>
                 {move || Suspend::new(async move {
                     summary.await.map(|s| view! {
                         <div class="stats" data-testid="home-stats">
@@ -103,6 +104,7 @@ pub fn HomePage() -> impl IntoView {
                         </div>
                     })
                 })}
+            </ErrorBoundary>
             </Transition>
         </section>
     }

@@ -25,7 +25,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -58,15 +58,16 @@ pub fn App() -> impl IntoView {
         <Title text=lang.t("app.title") />
         <Meta name="description" content=lang.t("app.description") />
         <Link rel="manifest" href="/manifest.webmanifest" />
+        // In-order streaming: every page arrives complete, so it works without JavaScript.
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/login") view=auth::login_page::LoginPage />
-                <ParentRoute path=path!("") view=layout::AppLayout>
-                    <Route path=path!("") view=home::HomePage />
-                    <Route path=path!("admin/users") view=admin::pages::AdminUsersPage />
-                    <Route path=path!("admin/stores") view=admin::pages::AdminStoresPage />
-                    <Route path=path!("admin/api-keys") view=admin::pages::AdminApiKeysPage />
-                    <Route path=path!("admin/audit") view=admin::audit::AuditPage />
+                <Route path=path!("/login") view=auth::login_page::LoginPage ssr=SsrMode::InOrder />
+                <ParentRoute path=path!("") view=layout::AppLayout ssr=SsrMode::InOrder>
+                    <Route path=path!("") view=home::HomePage ssr=SsrMode::InOrder />
+                    <Route path=path!("admin/users") view=admin::pages::AdminUsersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("admin/stores") view=admin::pages::AdminStoresPage ssr=SsrMode::InOrder />
+                    <Route path=path!("admin/api-keys") view=admin::pages::AdminApiKeysPage ssr=SsrMode::InOrder />
+                    <Route path=path!("admin/audit") view=admin::audit::AuditPage ssr=SsrMode::InOrder />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -17,12 +17,78 @@ use axum::{
     Json, Router,
 };
 use serde::Serialize;
+use utoipa::{
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    Modify, OpenApi, ToSchema,
+};
+
+/// The OpenAPI 3 document of this API, generated from the handlers below.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Forecourt REST API",
+        version = "1",
+        description = "Orders, stock and reference data for integrations. Send `Authorization: Bearer <key>`; \
+                       keys are created by an administrator. Errors are `application/problem+json`."
+    ),
+    paths(me, list_stores, get_store),
+    components(schemas(Me, Store, Problem, ProblemField)),
+    modifiers(&BearerKey),
+    security(("api_key" = [])),
+    tags((name = "auth", description = "Who a key acts as"), (name = "stores", description = "Stores (门店)"))
+)]
+pub struct ApiDoc;
+
+struct BearerKey;
+
+impl Modify for BearerKey {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("fc_…")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// An error (RFC 9457 problem details).
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+struct Problem {
+    #[schema(example = "/api/v1/problems/invalid")]
+    r#type: String,
+    #[schema(example = "Unprocessable Entity")]
+    title: String,
+    #[schema(example = 422)]
+    status: u16,
+    detail: String,
+    /// Present for `invalid`: each bad field and why.
+    errors: Option<Vec<ProblemField>>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+struct ProblemField {
+    #[schema(example = "vin")]
+    field: String,
+    message: String,
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/me", get(me))
         .route("/stores", get(list_stores))
         .route("/stores/{id}", get(get_store))
+        .route("/openapi.json", get(openapi))
         .fallback(not_found)
 }
 
@@ -93,16 +159,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct Me {
+    #[schema(example = "dms-sync")]
     name: String,
+    /// `api_key` or `user`.
+    #[schema(example = "api_key")]
     kind: &'static str,
+    #[schema(value_type = String, example = "sales")]
     role: app::domain::Role,
     store_id: Option<i64>,
     group_wide: bool,
 }
 
 /// Who the key (or session) acts as.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
+    responses((status = 200, body = Me), (status = 401, body = Problem, content_type = "application/problem+json")))]
 async fn me(Caller(p): Caller) -> Json<Me> {
     Json(Me {
         kind: if p.api_key_id.is_some() {
@@ -117,7 +189,7 @@ async fn me(Caller(p): Caller) -> Json<Me> {
     })
 }
 
-#[derive(Serialize, sqlx::FromRow)]
+#[derive(Serialize, sqlx::FromRow, ToSchema)]
 struct Store {
     id: i64,
     code: String,
@@ -130,6 +202,8 @@ struct Store {
 const STORE_COLUMNS: &str = "SELECT id, code, name, city, address, phone FROM stores";
 
 /// The stores the caller may see: every store for group roles, their own otherwise.
+#[utoipa::path(get, path = "/api/v1/stores", tag = "stores",
+    responses((status = 200, body = [Store]), (status = 401, body = Problem, content_type = "application/problem+json")))]
 async fn list_stores(
     State(st): State<AppState>,
     Caller(p): Caller,
@@ -145,6 +219,11 @@ async fn list_stores(
 }
 
 /// One store; another store's record is 403 for store-bound roles.
+#[utoipa::path(get, path = "/api/v1/stores/{id}", tag = "stores",
+    params(("id" = i64, Path, description = "store id")),
+    responses((status = 200, body = Store), (status = 401, body = Problem, content_type = "application/problem+json"),
+               (status = 403, body = Problem, content_type = "application/problem+json"),
+               (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_store(
     State(st): State<AppState>,
     Caller(p): Caller,

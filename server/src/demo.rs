@@ -36,7 +36,8 @@ pub fn logins_table() -> String {
     let mut s = format!("demo logins (password for all: {DEMO_PASSWORD}):\n");
     for (username, name, role, store) in USERS {
         s.push_str(&format!(
-            "  {username:<12} {role:<16} {:<5} {name}\n",
+            "  {username:<12} {:<16} {:<5} {name}\n",
+            role.code(),
             store.unwrap_or("all")
         ));
     }

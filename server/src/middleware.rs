@@ -16,7 +16,15 @@ use axum::{
 
 /// Paths anyone may open without signing in.
 fn is_public(path: &str) -> bool {
-    const PUBLIC: &[&str] = &["/login", "/healthz", "/lang/", "/pkg/", "/api/", "/sfn/"];
+    const PUBLIC: &[&str] = &[
+        "/login",
+        "/healthz",
+        "/lang/",
+        "/pkg/",
+        "/api/",
+        "/sfn/",
+        "/api-docs/",
+    ];
     let listed = PUBLIC.iter().any(|p| match p.strip_suffix('/') {
         Some(dir) => path == dir || path.starts_with(p),
         None => path == *p,

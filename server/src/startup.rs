@@ -36,7 +36,10 @@ impl Application {
             anyhow::anyhow!("cannot open the database ({:?}): {e}", config.database)
         })?;
         db.migrate().await?;
-        crate::assets::precompress(&config.site_root);
+        // Compressing the build outputs takes a few seconds; serve meanwhile (the
+        // compression layer covers what is not ready yet).
+        let site_root = config.site_root.clone();
+        tokio::task::spawn_blocking(move || crate::assets::precompress(&site_root));
         let state = AppState {
             leptos_options: config.leptos_options(),
             db,

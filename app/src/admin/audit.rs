@@ -50,6 +50,7 @@ pub fn AuditPage() -> impl IntoView {
         <section class="page">
             <h1 class="page-title">{lang.t("admin.audit")}</h1>
             <Transition fallback=move || view! { <p class="muted">{lang.t("common.loading")}</p> }>
+                <ErrorBoundary fallback=crate::components::error_fallback>
                 {move || Suspend::new(async move {
                     rows.await.map(|rows| view! {
                         <div class="table-wrap">
@@ -76,6 +77,7 @@ pub fn AuditPage() -> impl IntoView {
                         </div>
                     })
                 })}
+            </ErrorBoundary>
             </Transition>
         </section>
     }

@@ -68,6 +68,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         <section class="page">
             <h1 class="page-title">{lang.t("admin.users")}</h1>
             <Transition fallback=move || view! { <p class="muted">{lang.t("common.loading")}</p> }>
+                <ErrorBoundary fallback=crate::components::error_fallback>
                 {move || Suspend::new(async move {
                     let (stores, _) = stores.await?;
                     let users = users.await?;
@@ -131,6 +132,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                         </div>
                     })
                 })}
+            </ErrorBoundary>
             </Transition>
         </section>
     }
@@ -149,6 +151,7 @@ pub fn AdminStoresPage() -> impl IntoView {
         <section class="page">
             <h1 class="page-title">{lang.t("admin.stores")}</h1>
             <Transition fallback=move || view! { <p class="muted">{lang.t("common.loading")}</p> }>
+                <ErrorBoundary fallback=crate::components::error_fallback>
                 {move || Suspend::new(async move {
                     let (stores, warehouses) = data.await?;
                     Ok::<_, AppError>(view! {
@@ -202,6 +205,7 @@ pub fn AdminStoresPage() -> impl IntoView {
                         </details>
                     })
                 })}
+            </ErrorBoundary>
             </Transition>
         </section>
     }
@@ -228,6 +232,7 @@ pub fn AdminApiKeysPage() -> impl IntoView {
                 </div>
             })}
             <Transition fallback=move || view! { <p class="muted">{lang.t("common.loading")}</p> }>
+                <ErrorBoundary fallback=crate::components::error_fallback>
                 {move || Suspend::new(async move {
                     let (stores, _) = stores.await?;
                     let keys = keys.await?;
@@ -281,6 +286,7 @@ pub fn AdminApiKeysPage() -> impl IntoView {
                         </div>
                     })
                 })}
+            </ErrorBoundary>
             </Transition>
         </section>
     }

@@ -332,3 +332,18 @@ both_dbs!(
         );
     }
 );
+
+both_dbs!(the_openapi_document_describes_the_api, |app| async move {
+    let res = app.get("/api/v1/openapi.json").await;
+    assert_eq!(res.status(), 200);
+    let doc: serde_json::Value = res.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/api/v1/me", "/api/v1/stores", "/api/v1/stores/{id}"] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path} documented");
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["api_key"]["scheme"],
+        "bearer"
+    );
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+});
