@@ -93,7 +93,7 @@ playwright() {
 
 check "cargo fmt --check" cargo fmt --all --check
 check "clippy (ssr)" cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
-check "clippy (hydrate)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+check "clippy (hydrate)" cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
 step "PostgreSQL 15 throwaway cluster"
 if eval "$(bash scripts/pg-cluster.sh start)"; then

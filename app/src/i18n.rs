@@ -84,6 +84,34 @@ static ZH_CN: LazyLock<HashMap<&'static str, &'static str>> =
 static EN: LazyLock<HashMap<&'static str, &'static str>> =
     LazyLock::new(|| parse(include_str!("../locales/en.txt")));
 
+/// Puts the request's language in context for every component below.
+pub fn provide_lang() -> Lang {
+    let lang = detect();
+    leptos::prelude::provide_context(lang);
+    lang
+}
+
+/// The language of the page being rendered.
+pub fn use_lang() -> Lang {
+    leptos::prelude::use_context::<Lang>().unwrap_or_default()
+}
+
+#[cfg(feature = "ssr")]
+fn detect() -> Lang {
+    crate::server::lang()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn detect() -> Lang {
+    use wasm_bindgen::JsCast;
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+        .and_then(|d| d.cookie().ok())
+        .map(|c| Lang::from_cookie_header(&c))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,32 +177,4 @@ mod tests {
         assert_eq!(Lang::ZhCn.t("nav.home"), "首页");
         assert_eq!(Lang::En.t("missing"), "missing");
     }
-}
-
-/// Puts the request's language in context for every component below.
-pub fn provide_lang() -> Lang {
-    let lang = detect();
-    leptos::prelude::provide_context(lang);
-    lang
-}
-
-/// The language of the page being rendered.
-pub fn use_lang() -> Lang {
-    leptos::prelude::use_context::<Lang>().unwrap_or_default()
-}
-
-#[cfg(feature = "ssr")]
-fn detect() -> Lang {
-    crate::server::lang()
-}
-
-#[cfg(not(feature = "ssr"))]
-fn detect() -> Lang {
-    use wasm_bindgen::JsCast;
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
-        .and_then(|d| d.cookie().ok())
-        .map(|c| Lang::from_cookie_header(&c))
-        .unwrap_or_default()
 }
