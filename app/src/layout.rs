@@ -16,6 +16,7 @@ use leptos_router::{components::Outlet, hooks::use_location};
 struct NavItem {
     href: &'static str,
     label: &'static str,
+    /// SVG path data (24 × 24, filled).
     icon: &'static str,
     action: Action,
 }
@@ -24,31 +25,31 @@ const NAV: &[NavItem] = &[
     NavItem {
         href: "/",
         label: "nav.home",
-        icon: "⌂",
+        icon: "M3 11 12 3l9 8v9a1 1 0 0 1-1 1h-5v-6H9v6H4a1 1 0 0 1-1-1z",
         action: Action::ViewDashboard,
     },
     NavItem {
         href: "/admin/users",
         label: "nav.users",
-        icon: "👤",
+        icon: "M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9zm-8 9a8 8 0 0 1 16 0z",
         action: Action::ManageUsers,
     },
     NavItem {
         href: "/admin/stores",
         label: "nav.stores",
-        icon: "🏬",
+        icon: "M3 4h18l1 5a3.3 3.3 0 0 1-6.6 0 3.3 3.3 0 0 1-6.8 0A3.3 3.3 0 0 1 2 9zm1 9h16v8H4z",
         action: Action::ManageStores,
     },
     NavItem {
         href: "/admin/api-keys",
         label: "nav.api_keys",
-        icon: "🔑",
+        icon: "M15 2a7 7 0 0 0-6.7 9L2 17.3V22h4.7v-2.3H9v-2.3h2.3l1.7-1.7A7 7 0 1 0 15 2zm1.5 3.5a2 2 0 1 1 0 4 2 2 0 0 1 0-4z",
         action: Action::ManageApiKeys,
     },
     NavItem {
         href: "/admin/audit",
         label: "nav.audit",
-        icon: "📜",
+        icon: "M5 2h10l5 5v15H5zm3 9v2h9v-2zm0 4v2h9v-2zm6-12v5h5",
         action: Action::ViewAuditLog,
     },
 ];
@@ -110,7 +111,9 @@ fn Nav(role: Option<crate::domain::Role>) -> impl IntoView {
                     href=href
                     aria-current=move || current().then_some("page")
                 >
-                    <span class="nav-icon" aria-hidden="true">{i.icon}</span>
+                    <svg class="nav-icon" viewBox="0 0 24 24" aria-hidden="true">
+                        <path d=i.icon fill-rule="evenodd" />
+                    </svg>
                     <span class="nav-label">{lang.t(i.label)}</span>
                 </a>
             }

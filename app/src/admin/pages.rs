@@ -3,7 +3,7 @@
 use super::{
     api_keys::{list_api_keys, CreateApiKey, RevokeApiKey},
     stores::{list_stores, CreateStore, CreateWarehouse, StoreRow, WAREHOUSE_KINDS},
-    users::{list_users, CreateUser, ResetPassword, UpdateUser},
+    users::{list_users, CreateUser, EndSessions, ResetPassword, UpdateUser},
 };
 use crate::{components::ErrorNote, domain::Role, error::AppError, i18n::use_lang};
 use leptos::prelude::*;
@@ -53,12 +53,14 @@ pub fn AdminUsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let update = ServerAction::<UpdateUser>::new();
     let reset = ServerAction::<ResetPassword>::new();
+    let end_sessions = ServerAction::<EndSessions>::new();
     let users = Resource::new(
         move || {
             (
                 create.version().get(),
                 update.version().get(),
                 reset.version().get(),
+                end_sessions.version().get(),
             )
         },
         |_| list_users(),
@@ -88,6 +90,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                         </details>
                         {action_error(update.value())}
                         {action_error(reset.value())}
+                        {action_error(end_sessions.value())}
                         <div class="table-wrap">
                             <table class="table" data-testid="users-table">
                                 <thead><tr>
@@ -122,6 +125,10 @@ pub fn AdminUsersPage() -> impl IntoView {
                                                     <input name="password" type="password" required minlength="8" autocomplete="new-password"
                                                         placeholder=lang.t("admin.new_password") aria-label=lang.t("admin.new_password") />
                                                     <button type="submit" class="btn">{lang.t("admin.reset")}</button>
+                                                </ActionForm>
+                                                <ActionForm action=end_sessions attr:class="inline-form">
+                                                    <input type="hidden" name="id" value=u.id.to_string() />
+                                                    <button type="submit" class="btn btn-ghost-dark">{lang.t("admin.end_sessions")}</button>
                                                 </ActionForm>
                                             </td>
                                         </tr>

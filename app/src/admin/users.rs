@@ -68,6 +68,13 @@ pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
     ssr::reset_password(&st, &p, lang, id, &password).await
 }
 
+/// Signs a user out on every device (a lost tablet, a shared login).
+#[server(prefix = "/sfn", endpoint = "admin/end_sessions")]
+pub async fn end_sessions(id: i64) -> Result<u64, AppError> {
+    let (st, p, lang) = ssr::admin_ctx()?;
+    ssr::end_sessions(&st, &p, lang, id).await
+}
+
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use crate::{
@@ -297,5 +304,35 @@ pub mod ssr {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    pub async fn end_sessions(
+        st: &AppState,
+        actor: &Principal,
+        lang: Lang,
+        id: i64,
+    ) -> Result<u64, AppError> {
+        let mut tx = st.db.begin().await?;
+        let exists: Option<i64> = sql("SELECT id FROM users WHERE id = $1")
+            .bind(id)
+            .scalar_optional(&mut tx)
+            .await?;
+        if exists.is_none() {
+            return Err(AppError::NotFound(lang.t("error.no_such_user").into()));
+        }
+        let n = sql("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            Actor::Principal(actor),
+            AuditEntry::new("user.end_sessions", "user", id)
+                .after(&serde_json::json!({ "sessions": n })),
+            Some(&server::request_info().request_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(n)
     }
 }

@@ -257,3 +257,107 @@ both_dbs!(unknown_pages_render_the_apps_not_found, |app| async move {
     assert_eq!(res.status(), 404);
     assert!(res.text().await.unwrap().contains("页面不存在"));
 });
+
+both_dbs!(
+    built_assets_are_served_precompressed_with_long_cache_headers,
+    |app| async move {
+        let pkg = app._dir.0.join("site/pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        let js = "console.log('forecourt');\n".repeat(500);
+        std::fs::write(pkg.join("forecourt.Jq90qoS6RYKKNE10CtvgbQ.js"), &js).unwrap();
+        std::fs::write(app._dir.0.join("site/manifest.webmanifest"), "{}").unwrap();
+        server::assets::precompress(&app._dir.0.join("site"));
+
+        let res = app
+            .client
+            .get(app.url("/pkg/forecourt.Jq90qoS6RYKKNE10CtvgbQ.js"))
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-encoding"], "br");
+        assert_eq!(
+            res.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        let len = res.bytes().await.unwrap().len();
+        assert!(len < js.len() / 10, "served compressed: {len} bytes");
+
+        let res = app
+            .client
+            .get(app.url("/pkg/forecourt.Jq90qoS6RYKKNE10CtvgbQ.js"))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["content-encoding"], "gzip");
+
+        let res = app.get("/manifest.webmanifest").await;
+        assert_eq!(res.status(), 200, "static files need no sign-in");
+        assert_eq!(
+            res.headers()["cache-control"],
+            "no-cache",
+            "unhashed files are revalidated"
+        );
+        assert!(
+            res.headers().contains_key("x-request-id"),
+            "every response carries its request id"
+        );
+    }
+);
+
+both_dbs!(
+    the_command_line_creates_users_and_refuses_bad_ones,
+    |app| async move {
+        app.seed_demo().await;
+        let sh: i64 = sql("SELECT id FROM stores WHERE code = 'SH01'")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        let id = server::cli::create_user(
+            &app.db,
+            "Li.Na",
+            "李娜",
+            app::domain::Role::Sales,
+            Some(sh),
+            "long-enough-1",
+        )
+        .await
+        .unwrap();
+        let (username, role): (String, String) =
+            sql("SELECT username, role FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+        assert_eq!((username.as_str(), role.as_str()), ("li.na", "sales"));
+        let taken = server::cli::create_user(
+            &app.db,
+            "li.na",
+            "李娜",
+            app::domain::Role::Sales,
+            Some(sh),
+            "long-enough-1",
+        )
+        .await;
+        assert!(taken.unwrap_err().to_string().contains("is taken"));
+        let bad = server::cli::create_user(
+            &app.db,
+            "li na!",
+            "李娜",
+            app::domain::Role::Sales,
+            Some(sh),
+            "long-enough-1",
+        )
+        .await;
+        assert!(bad.unwrap_err().to_string().contains("--username"));
+        let res = app
+            .call(
+                "login",
+                &[("username", "li.na"), ("password", "long-enough-1")],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "the new user signs in");
+    }
+);

@@ -423,3 +423,55 @@ both_dbs!(
         assert_eq!(res.status(), 422);
     }
 );
+
+both_dbs!(
+    an_admin_signs_a_user_out_on_every_device,
+    |app| async move {
+        app.seed_demo().await;
+        let tablet = TestApp {
+            client: app.new_client(),
+            ..app.clone_handle()
+        };
+        tablet.login_as("sh.sales").await;
+        let phone = TestApp {
+            client: app.new_client(),
+            ..app.clone_handle()
+        };
+        phone.login_as("sh.sales").await;
+        let manager = TestApp {
+            client: app.new_client(),
+            ..app.clone_handle()
+        };
+        manager.login_as("sh.manager").await;
+        let id: i64 = sql("SELECT id FROM users WHERE username = 'sh.sales'")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        let res = manager
+            .call("admin/end_sessions", &[("id", &id.to_string())])
+            .await;
+        assert_eq!(res.status(), 403, "only admins");
+        assert_eq!(tablet.get("/").await.status(), 200);
+
+        app.login_as("admin").await;
+        let res = app
+            .call("admin/end_sessions", &[("id", &id.to_string())])
+            .await;
+        assert_eq!(res.status(), 200);
+        let ended: u64 = res.json().await.unwrap();
+        assert_eq!(ended, 2);
+        assert_eq!(tablet.get("/").await.status(), 303);
+        assert_eq!(phone.get("/").await.status(), 303);
+        assert_eq!(
+            manager.get("/").await.status(),
+            200,
+            "other users stay signed in"
+        );
+        assert_eq!(
+            app.call("admin/end_sessions", &[("id", "999999")])
+                .await
+                .status(),
+            404
+        );
+    }
+);
