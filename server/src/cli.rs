@@ -4,10 +4,13 @@
 use crate::{config::Config, demo, startup::Application};
 use anyhow::Context;
 use app::{
+    admin::users::ssr as users,
     audit::{self, Actor, AuditEntry},
-    auth::{api_key, password},
-    db::{now_ms, sql, Db},
+    auth::api_key,
+    db::{sql, Db},
     domain::Role,
+    error::AppError,
+    i18n::Lang,
 };
 use clap::{Parser, Subcommand};
 
@@ -97,8 +100,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store_id = store_for(&db, role, store.as_deref()).await?;
             let generated = given.is_none();
             let pw = given.unwrap_or_else(|| api_key::generate().0[3..19].to_owned());
-            password::check_password_rules(&pw)
-                .map_err(|k| anyhow::anyhow!("password: {}", app::i18n::Lang::En.t(k)))?;
             let id = create_user(
                 &db,
                 &username,
@@ -165,6 +166,8 @@ async fn store_for(db: &Db, role: Role, code: Option<&str>) -> anyhow::Result<Op
     }
 }
 
+/// Creates a staff account through the same rules as the admin page; a bad value is
+/// reported as the option that carries it.
 pub async fn create_user(
     db: &Db,
     username: &str,
@@ -173,43 +176,25 @@ pub async fn create_user(
     store_id: Option<i64>,
     pw: &str,
 ) -> anyhow::Result<i64> {
-    let username = username.trim().to_lowercase();
-    if username.is_empty()
-        || !username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-    {
-        anyhow::bail!("--username: use letters, digits, '.', '_' or '-' ({username:?})");
-    }
-    let hash = password::hash_password(pw)?;
-    let now = now_ms();
-    let id: i64 = sql(
-        "INSERT INTO users (username, display_name, role, store_id, password_hash, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-    )
-    .bind(&username)
-    .bind(display_name)
-    .bind(role.code())
-    .bind(store_id)
-    .bind(hash)
-    .bind(now)
-    .scalar(db)
-    .await
-    .map_err(|e| {
-        if app::db::is_unique_violation(&e) {
-            anyhow::anyhow!("--username: {username:?} is taken")
-        } else {
-            e.into()
-        }
-    })?;
-    audit::record(
-        db,
-        Actor::System("cli"),
-        AuditEntry::new("user.create", "user", id)
-            .store(store_id)
-            .after(&serde_json::json!({ "username": username, "role": role })),
-        None,
-    )
-    .await?;
-    Ok(id)
+    let new = users::NewUser {
+        username,
+        display_name,
+        role: role.code(),
+        store_id,
+        password: pw,
+    };
+    users::create(db, Actor::System("cli"), Lang::En, new, None)
+        .await
+        .map_err(|e| match e {
+            AppError::Invalid { fields, .. } if !fields.is_empty() => {
+                let f = &fields[0];
+                let option = match f.field.as_str() {
+                    "display_name" => "name",
+                    "store_id" => "store",
+                    other => other,
+                };
+                anyhow::anyhow!("--{option}: {}", f.message)
+            }
+            other => anyhow::anyhow!("{other}"),
+        })
 }

@@ -37,15 +37,19 @@ pub async fn create_user(
 ) -> Result<i64, AppError> {
     let (st, p, lang) = ssr::admin_ctx()?;
     let store_id = super::parse_opt_id("store_id", &store_id, lang)?;
+    let request_id = crate::server::request_info().request_id;
     ssr::create(
-        &st,
-        &p,
+        &st.db,
+        crate::audit::Actor::Principal(&p),
         lang,
-        &username,
-        &display_name,
-        &role,
-        store_id,
-        &password,
+        ssr::NewUser {
+            username: &username,
+            display_name: &display_name,
+            role: &role,
+            store_id,
+            password: &password,
+        },
+        Some(&request_id),
     )
     .await
 }
@@ -130,19 +134,28 @@ pub mod ssr {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// A staff account as entered (on the admin page or the command line).
+    pub struct NewUser<'a> {
+        pub username: &'a str,
+        pub display_name: &'a str,
+        pub role: &'a str,
+        pub store_id: Option<i64>,
+        pub password: &'a str,
+    }
+
+    /// Creates a staff account: the one place its rules live, for the admin page and
+    /// the `create-user` command alike.
     pub async fn create(
-        st: &AppState,
-        actor: &Principal,
+        db: &Db,
+        actor: Actor<'_>,
         lang: Lang,
-        username: &str,
-        display_name: &str,
-        role: &str,
-        store_id: Option<i64>,
-        pw: &str,
+        new: NewUser<'_>,
+        request_id: Option<&str>,
     ) -> Result<i64, AppError> {
-        let username = username.trim().to_lowercase();
-        let display_name = display_name.trim();
+        let pw = new.password;
+        let store_id = new.store_id;
+        let username = new.username.trim().to_lowercase();
+        let display_name = new.display_name.trim();
         let mut fields = Vec::new();
         if !valid_username(&username) {
             fields.push(("username", lang.t("error.username_format")));
@@ -165,7 +178,7 @@ pub mod ssr {
                     .collect(),
             });
         }
-        let role = check_role_store(&st.db, lang, role, store_id).await?;
+        let role = check_role_store(db, lang, new.role, store_id).await?;
         let store_id = if role.is_group_wide() { None } else { store_id };
         let pw = pw.to_owned();
         let hash = tokio::task::spawn_blocking(move || password::hash_password(&pw))
@@ -173,7 +186,7 @@ pub mod ssr {
             .map_err(AppError::internal)?
             .map_err(AppError::internal)?;
         let now = now_ms();
-        let mut tx = st.db.begin().await?;
+        let mut tx = db.begin().await?;
         let id: i64 = match sql(
             "INSERT INTO users (username, display_name, role, store_id, password_hash, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -195,11 +208,11 @@ pub mod ssr {
         };
         audit::record(
             &mut tx,
-            Actor::Principal(actor),
+            actor,
             AuditEntry::new("user.create", "user", id).store(store_id).after(&serde_json::json!({
                 "username": username, "display_name": display_name, "role": role, "store_id": store_id
             })),
-            Some(&server::request_info().request_id),
+            request_id,
         )
         .await?;
         tx.commit().await?;
