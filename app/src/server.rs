@@ -89,3 +89,12 @@ pub fn principal_opt() -> Option<Principal> {
 pub fn principal() -> Result<Principal, AppError> {
     principal_opt().ok_or_else(|| AppError::Unauthenticated(lang().t("error.sign_in_first").into()))
 }
+
+/// The state, the caller (who must be allowed to do `action`) and the language: the
+/// opening of every server function that needs a permission.
+pub fn require(action: crate::auth::Action) -> Result<(AppState, Principal, Lang), AppError> {
+    let lang = lang();
+    let p = principal()?;
+    p.require(action, lang)?;
+    Ok((state()?, p, lang))
+}

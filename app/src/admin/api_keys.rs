@@ -26,7 +26,7 @@ pub struct NewApiKey {
 
 #[server(prefix = "/sfn", endpoint = "admin/list_api_keys")]
 pub async fn list_api_keys() -> Result<Vec<ApiKeyRow>, AppError> {
-    let (st, _, _) = ssr::ctx()?;
+    let (st, _, _) = crate::server::require(crate::auth::Action::ManageApiKeys)?;
     Ok(crate::db::sql(
         "SELECT k.id, k.name, k.prefix, k.role, s.name AS store_name, k.created_at, k.last_used_at, k.revoked_at
          FROM api_keys k LEFT JOIN stores s ON s.id = k.store_id ORDER BY k.revoked_at IS NOT NULL, k.id DESC",
@@ -41,14 +41,14 @@ pub async fn create_api_key(
     role: String,
     store_id: String,
 ) -> Result<NewApiKey, AppError> {
-    let (st, p, lang) = ssr::ctx()?;
+    let (st, p, lang) = crate::server::require(crate::auth::Action::ManageApiKeys)?;
     let store_id = super::parse_opt_id("store_id", &store_id, lang)?;
     ssr::create(&st, &p, lang, &name, &role, store_id).await
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/revoke_api_key")]
 pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
-    let (st, p, lang) = ssr::ctx()?;
+    let (st, p, lang) = crate::server::require(crate::auth::Action::ManageApiKeys)?;
     ssr::revoke(&st, &p, lang, id).await
 }
 
@@ -57,20 +57,12 @@ pub mod ssr {
     use super::NewApiKey;
     use crate::{
         audit::{self, Actor, AuditEntry},
-        auth::{api_key, Action, Principal},
+        auth::{api_key, Principal},
         db::{now_ms, sql},
-        domain::Role,
         error::AppError,
         i18n::Lang,
         server::{self, AppState},
     };
-
-    pub fn ctx() -> Result<(AppState, Principal, Lang), AppError> {
-        let lang = server::lang();
-        let p = server::principal()?;
-        p.require(Action::ManageApiKeys, lang)?;
-        Ok((server::state()?, p, lang))
-    }
 
     pub async fn create(
         st: &AppState,
@@ -84,28 +76,8 @@ pub mod ssr {
         if name.is_empty() || name.chars().count() > 60 {
             return Err(AppError::invalid("name", lang.t("error.name_required")));
         }
-        let role: Role = role
-            .parse()
-            .map_err(|_| AppError::invalid("role", lang.t("error.unknown_role")))?;
+        let role = crate::admin::users::ssr::check_role_store(&st.db, lang, role, store_id).await?;
         let store_id = if role.is_group_wide() { None } else { store_id };
-        match store_id {
-            None if !role.is_group_wide() => {
-                return Err(AppError::invalid(
-                    "store_id",
-                    lang.t("error.store_required"),
-                ))
-            }
-            Some(id) => {
-                let exists: Option<i64> = sql("SELECT id FROM stores WHERE id = $1")
-                    .bind(id)
-                    .scalar_optional(&st.db)
-                    .await?;
-                if exists.is_none() {
-                    return Err(AppError::invalid("store_id", lang.t("error.no_such_store")));
-                }
-            }
-            None => {}
-        }
         let mut tx = st.db.begin().await?;
         let (id, key) = api_key::create(&mut tx, name, role, store_id, actor.user_id).await?;
         audit::record(

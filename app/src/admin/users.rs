@@ -18,7 +18,7 @@ pub struct StaffRow {
 
 #[server(prefix = "/sfn", endpoint = "admin/list_users")]
 pub async fn list_users() -> Result<Vec<StaffRow>, AppError> {
-    let (st, _, _) = ssr::admin_ctx()?;
+    let (st, _, _) = crate::server::require(crate::auth::Action::ManageUsers)?;
     Ok(crate::db::sql(
         "SELECT u.id, u.username, u.display_name, u.role, u.store_id, s.name AS store_name, u.active
          FROM users u LEFT JOIN stores s ON s.id = u.store_id ORDER BY u.active DESC, u.username",
@@ -35,7 +35,7 @@ pub async fn create_user(
     store_id: String,
     password: String,
 ) -> Result<i64, AppError> {
-    let (st, p, lang) = ssr::admin_ctx()?;
+    let (st, p, lang) = crate::server::require(crate::auth::Action::ManageUsers)?;
     let store_id = super::parse_opt_id("store_id", &store_id, lang)?;
     let request_id = crate::server::request_info().request_id;
     ssr::create(
@@ -61,21 +61,21 @@ pub async fn update_user(
     store_id: String,
     active: bool,
 ) -> Result<(), AppError> {
-    let (st, p, lang) = ssr::admin_ctx()?;
+    let (st, p, lang) = crate::server::require(crate::auth::Action::ManageUsers)?;
     let store_id = super::parse_opt_id("store_id", &store_id, lang)?;
     ssr::update(&st, &p, lang, id, &role, store_id, active).await
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/reset_password")]
 pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
-    let (st, p, lang) = ssr::admin_ctx()?;
+    let (st, p, lang) = crate::server::require(crate::auth::Action::ManageUsers)?;
     ssr::reset_password(&st, &p, lang, id, &password).await
 }
 
 /// Signs a user out on every device (a lost tablet, a shared login).
 #[server(prefix = "/sfn", endpoint = "admin/end_sessions")]
 pub async fn end_sessions(id: i64) -> Result<u64, AppError> {
-    let (st, p, lang) = ssr::admin_ctx()?;
+    let (st, p, lang) = crate::server::require(crate::auth::Action::ManageUsers)?;
     ssr::end_sessions(&st, &p, lang, id).await
 }
 
@@ -83,21 +83,13 @@ pub async fn end_sessions(id: i64) -> Result<u64, AppError> {
 pub mod ssr {
     use crate::{
         audit::{self, Actor, AuditEntry},
-        auth::{password, Action, Principal},
+        auth::{password, Principal},
         db::{is_unique_violation, now_ms, sql, Db},
         domain::Role,
         error::AppError,
         i18n::Lang,
         server::{self, AppState},
     };
-
-    /// The state, the caller (who must be allowed to manage users) and the language.
-    pub fn admin_ctx() -> Result<(AppState, Principal, Lang), AppError> {
-        let lang = server::lang();
-        let p = server::principal()?;
-        p.require(Action::ManageUsers, lang)?;
-        Ok((server::state()?, p, lang))
-    }
 
     fn valid_username(u: &str) -> bool {
         (2..=32).contains(&u.len())
@@ -106,7 +98,7 @@ pub mod ssr {
     }
 
     /// Checks role and store together: store-bound roles need an existing store.
-    async fn check_role_store(
+    pub(crate) async fn check_role_store(
         db: &Db,
         lang: Lang,
         role: &str,
