@@ -210,6 +210,14 @@ impl Sql {
         self
     }
 
+    /// The same bound values under another text (a statement extended with ORDER BY…).
+    pub fn retext(self, text: impl Into<Cow<'static, str>>) -> Self {
+        Sql {
+            text: text.into(),
+            args: self.args,
+        }
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }

@@ -156,6 +156,11 @@ mod tests {
         for src in &sources {
             for pat in [".t(\"", ".tf(\"", "t!(\""] {
                 for (i, _) in src.match_indices(pat) {
+                    // `format!("…")` is not `t!("…")`.
+                    let before = src[..i].chars().next_back();
+                    if pat == "t!(\"" && before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                        continue;
+                    }
                     let rest = &src[i + pat.len()..];
                     let key = &rest[..rest.find('"').unwrap()];
                     if key.contains('.') && !ZH_CN.contains_key(key) {

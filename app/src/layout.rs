@@ -29,6 +29,30 @@ const NAV: &[NavItem] = &[
         action: Action::ViewDashboard,
     },
     NavItem {
+        href: "/inventory",
+        label: "nav.stock",
+        icon: "M3 3h8v8H3zm10 0h8v8h-8zM3 13h8v8H3zm10 0h8v8h-8z",
+        action: Action::ViewStock,
+    },
+    NavItem {
+        href: "/inventory/intake",
+        label: "nav.intake",
+        icon: "M11 3h2v10l3.5-3.5 1.4 1.4L12 16.8l-5.9-5.9 1.4-1.4L11 13zM4 18h16v3H4z",
+        action: Action::IntakeVehicles,
+    },
+    NavItem {
+        href: "/inventory/alerts",
+        label: "nav.alerts",
+        icon: "M12 2a7 7 0 0 0-7 7v5l-2 3v1h18v-1l-2-3V9a7 7 0 0 0-7-7zm-2.5 18a2.5 2.5 0 0 0 5 0z",
+        action: Action::ViewStock,
+    },
+    NavItem {
+        href: "/inventory/transfers",
+        label: "nav.transfers",
+        icon: "M4 7h12V4l5 5-5 5v-3H4zm16 10H8v3l-5-5 5-5v3h12z",
+        action: Action::ViewStock,
+    },
+    NavItem {
         href: "/admin/users",
         label: "nav.users",
         icon: "M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9zm-8 9a8 8 0 0 1 16 0z",
@@ -58,6 +82,11 @@ const NAV: &[NavItem] = &[
 pub fn AppLayout() -> impl IntoView {
     let lang = use_lang();
     let user = Resource::new(|| (), |_| current_user());
+    let pulse = crate::inventory::live::provide_stock_pulse();
+    let alerts = Resource::new(
+        move || pulse.get(),
+        |_| crate::inventory::alerts::alert_count(),
+    );
     view! {
         <div class="shell">
             <header class="topbar">
@@ -78,7 +107,7 @@ pub fn AppLayout() -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let role = user.await.ok().flatten().map(|u| u.role);
-                    view! { <Nav role /> }
+                    view! { <Nav role alerts /> }
                 })}
             </Transition>
             <main class="content" id="main">
@@ -89,7 +118,10 @@ pub fn AppLayout() -> impl IntoView {
 }
 
 #[component]
-fn Nav(role: Option<crate::domain::Role>) -> impl IntoView {
+fn Nav(
+    role: Option<crate::domain::Role>,
+    alerts: Resource<Result<i64, crate::error::AppError>>,
+) -> impl IntoView {
     let lang = use_lang();
     let location = use_location();
     let items = NAV
@@ -97,14 +129,26 @@ fn Nav(role: Option<crate::domain::Role>) -> impl IntoView {
         .filter(|i| role.is_some_and(|r| allowed(r, i.action)))
         .map(|i| {
             let href = i.href;
+            // The longest destination the path is under is the current one.
             let current = move || {
                 let path = location.pathname.get();
-                if href == "/" {
-                    path == "/"
-                } else {
-                    path.starts_with(href)
-                }
+                let under = |h: &str| path == h || (h != "/" && path.starts_with(&format!("{h}/")));
+                under(href)
+                    && !NAV
+                        .iter()
+                        .any(|o| o.href.len() > href.len() && under(o.href))
             };
+            let badge = (href == "/inventory/alerts").then(|| {
+                view! {
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            alerts.await.ok().filter(|n| *n > 0).map(|n| view! {
+                                <span class="nav-badge" data-testid="alert-badge">{if n > 99 { "99+".to_string() } else { n.to_string() }}</span>
+                            })
+                        })}
+                    </Transition>
+                }
+            });
             view! {
                 <a
                     class="nav-item"
@@ -115,6 +159,7 @@ fn Nav(role: Option<crate::domain::Role>) -> impl IntoView {
                         <path d=i.icon fill-rule="evenodd" />
                     </svg>
                     <span class="nav-label">{lang.t(i.label)}</span>
+                    {badge}
                 </a>
             }
         })

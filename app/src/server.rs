@@ -18,6 +18,8 @@ pub struct AppState {
     pub db: Db,
     pub sessions: Arc<SessionPolicy>,
     pub throttle: Arc<LoginThrottle>,
+    /// Stock changes, for the live stock pages.
+    pub events: crate::inventory::events::StockEvents,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -7,14 +7,23 @@ use app::{
     db::sql,
     error::AppError,
     i18n::Lang,
+    inventory::{
+        alerts::{self, AlertRow, ThresholdInput, ThresholdRow},
+        catalog::{self as cat, Catalog},
+        matrix::{self, MatrixCell, MatrixFilter, StockMatrix},
+        transfers::{self, TransferInput, TransferRow, TransferStep},
+        vehicles::{self, IntakeInput, VehicleFilter, VehiclePage, VehicleRow},
+        VehicleStatus,
+    },
     server::AppState,
+    server::RequestInfo,
 };
 use axum::{
-    extract::{FromRequestParts, Path, Request, State},
+    extract::{FromRequestParts, Path, Query, Request, State},
     http::{header, request::Parts, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
-    routing::get,
-    Json, Router,
+    routing::{delete, get, post},
+    Extension, Json, Router,
 };
 use serde::Serialize;
 use utoipa::{
@@ -31,11 +40,16 @@ use utoipa::{
         description = "Orders, stock and reference data for integrations. Send `Authorization: Bearer <key>`; \
                        keys are created by an administrator. Errors are `application/problem+json`."
     ),
-    paths(me, list_stores, get_store),
-    components(schemas(Me, Store, Problem, ProblemField)),
+    paths(me, list_stores, get_store, catalog, list_vehicles, get_vehicle, intake, vehicle_status,
+          stock_matrix, list_thresholds, put_threshold, delete_threshold, list_alerts,
+          list_transfers, get_transfer, request_transfer, transfer_step),
+    components(schemas(Me, Store, Problem, ProblemField, Catalog, VehiclePage, VehicleRow, IntakeRequest,
+                       VehicleIn, Intaken, StatusChange, StockMatrix, MatrixCell, ThresholdRow, ThresholdInput,
+                       AlertRow, TransferRow, TransferInput, StepRequest)),
     modifiers(&BearerKey),
     security(("api_key" = [])),
-    tags((name = "auth", description = "Who a key acts as"), (name = "stores", description = "Stores (门店)"))
+    tags((name = "auth", description = "Who a key acts as"), (name = "stores", description = "Stores (门店)"),
+         (name = "inventory", description = "Vehicles, stock, alerts and transfers (库存管理)"))
 )]
 pub struct ApiDoc;
 
@@ -88,6 +102,17 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(me))
         .route("/stores", get(list_stores))
         .route("/stores/{id}", get(get_store))
+        .route("/catalog", get(catalog))
+        .route("/vehicles", get(list_vehicles).post(intake))
+        .route("/vehicles/{id}", get(get_vehicle))
+        .route("/vehicles/{id}/status", post(vehicle_status))
+        .route("/stock/matrix", get(stock_matrix))
+        .route("/thresholds", get(list_thresholds).put(put_threshold))
+        .route("/thresholds/{id}", delete(delete_threshold))
+        .route("/alerts", get(list_alerts))
+        .route("/transfers", get(list_transfers).post(request_transfer))
+        .route("/transfers/{id}", get(get_transfer))
+        .route("/transfers/{id}/{step}", post(transfer_step))
         .route("/openapi.json", get(openapi))
         .fallback(not_found)
 }
@@ -244,4 +269,296 @@ async fn not_found(req: Request) -> ApiError {
         "no API endpoint at {}",
         req.uri().path()
     )))
+}
+
+const INVALID: &str = "application/problem+json";
+
+/// Models, trims, colours and the warehouses the key may use: the ids the other
+/// inventory endpoints take.
+#[utoipa::path(get, path = "/api/v1/catalog", tag = "inventory",
+    responses((status = 200, body = Catalog), (status = 401, body = Problem, content_type = INVALID)))]
+async fn catalog(State(st): State<AppState>, Caller(p): Caller) -> Result<Json<Catalog>, ApiError> {
+    p.require(Action::ViewStock, Lang::En)?;
+    Ok(Json(cat::ssr::load(&st.db, p.store_scope()).await?))
+}
+
+/// Vehicles, filtered and paged (oldest arrival first).
+#[utoipa::path(get, path = "/api/v1/vehicles", tag = "inventory", params(VehicleFilter),
+    responses((status = 200, body = VehiclePage), (status = 422, body = Problem, content_type = INVALID)))]
+async fn list_vehicles(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Query(f): Query<VehicleFilter>,
+) -> Result<Json<VehiclePage>, ApiError> {
+    p.require(Action::ViewStock, Lang::En)?;
+    Ok(Json(
+        vehicles::ssr::list(&st.db, p.store_scope(), &f, Lang::En).await?,
+    ))
+}
+
+/// One vehicle by id or VIN.
+#[utoipa::path(get, path = "/api/v1/vehicles/{id}", tag = "inventory",
+    params(("id" = String, Path, description = "vehicle id or VIN")),
+    responses((status = 200, body = VehicleRow), (status = 404, body = Problem, content_type = INVALID)))]
+async fn get_vehicle(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<VehicleRow>, ApiError> {
+    p.require(Action::ViewStock, Lang::En)?;
+    vehicles::ssr::get(&st.db, p.store_scope(), &id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError(AppError::NotFound(format!("no vehicle {id}"))))
+}
+
+/// A vehicle to take in. Money in fen.
+#[derive(serde::Deserialize, ToSchema)]
+struct VehicleIn {
+    #[schema(example = "LGXC1DM30S0000012")]
+    vin: String,
+    trim_id: i64,
+    color_id: i64,
+    warehouse_id: i64,
+    /// `in_stock` (default) or `in_transit`.
+    status: Option<String>,
+    cost_fen: i64,
+    /// Default: the trim's MSRP.
+    list_price_fen: Option<i64>,
+    /// `YYYY-MM-DD`; default today for vehicles in stock.
+    arrival_date: Option<String>,
+}
+
+#[derive(serde::Deserialize, ToSchema)]
+struct IntakeRequest {
+    /// Taken in together: if one is refused, none is written.
+    vehicles: Vec<VehicleIn>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct Intaken {
+    ids: Vec<i64>,
+}
+
+fn yuan(field: &str, fen: i64, batch: Option<usize>) -> Result<String, AppError> {
+    if fen < 0 {
+        let field = match batch {
+            Some(row) => format!("rows.{row}.{field}"),
+            None => field.to_owned(),
+        };
+        return Err(AppError::invalid(field, "must not be negative"));
+    }
+    Ok(format!("{}.{:02}", fen / 100, fen % 100))
+}
+
+/// Takes vehicles in (all or none). Bad fields come back as `rows.N.field`, N counting
+/// from 2 as in the spreadsheet template.
+#[utoipa::path(post, path = "/api/v1/vehicles", tag = "inventory", request_body = IntakeRequest,
+    responses((status = 201, body = Intaken), (status = 403, body = Problem, content_type = INVALID),
+              (status = 422, body = Problem, content_type = INVALID)))]
+async fn intake(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Extension(info): Extension<RequestInfo>,
+    Json(body): Json<IntakeRequest>,
+) -> Result<(StatusCode, Json<Intaken>), ApiError> {
+    p.require(Action::IntakeVehicles, Lang::En)?;
+    let mut inputs = Vec::with_capacity(body.vehicles.len());
+    for (i, v) in body.vehicles.into_iter().enumerate() {
+        let row = i + 2;
+        inputs.push(IntakeInput {
+            vin: v.vin,
+            model: String::new(),
+            trim: v.trim_id.to_string(),
+            color: v.color_id.to_string(),
+            warehouse: v.warehouse_id.to_string(),
+            status: v.status.unwrap_or_default(),
+            cost: yuan("cost", v.cost_fen, Some(row))?,
+            list_price: v
+                .list_price_fen
+                .map(|f| yuan("list_price", f, Some(row)))
+                .transpose()?
+                .unwrap_or_default(),
+            arrival_date: v.arrival_date.unwrap_or_default(),
+        });
+    }
+    let ids = vehicles::ssr::intake(&st, &p, Lang::En, inputs, true, &info.request_id).await?;
+    Ok((StatusCode::CREATED, Json(Intaken { ids })))
+}
+
+#[derive(serde::Deserialize, ToSchema)]
+struct StatusChange {
+    #[schema(example = "reserved")]
+    to: String,
+    /// The version last read; the change is refused (409) if it moved on since.
+    version: Option<i64>,
+}
+
+/// Moves a vehicle along its lifecycle (arrive, reserve, release, sell, deliver).
+#[utoipa::path(post, path = "/api/v1/vehicles/{id}/status", tag = "inventory", request_body = StatusChange,
+    params(("id" = i64, Path, description = "vehicle id")),
+    responses((status = 204), (status = 409, body = Problem, content_type = INVALID),
+              (status = 422, body = Problem, content_type = INVALID)))]
+async fn vehicle_status(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Extension(info): Extension<RequestInfo>,
+    Path(id): Path<i64>,
+    Json(body): Json<StatusChange>,
+) -> Result<StatusCode, ApiError> {
+    p.require(Action::ChangeVehicleStatus, Lang::En)?;
+    let to = body
+        .to
+        .parse::<VehicleStatus>()
+        .map_err(|e| AppError::invalid("to", e))?;
+    vehicles::ssr::change_status(&st, &p, Lang::En, id, to, body.version, &info.request_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Vehicle counts by model × trim × colour.
+#[utoipa::path(get, path = "/api/v1/stock/matrix", tag = "inventory", params(MatrixFilter),
+    responses((status = 200, body = StockMatrix), (status = 422, body = Problem, content_type = INVALID)))]
+async fn stock_matrix(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Query(f): Query<MatrixFilter>,
+) -> Result<Json<StockMatrix>, ApiError> {
+    p.require(Action::ViewStock, Lang::En)?;
+    Ok(Json(
+        matrix::ssr::matrix(&st.db, p.store_scope(), &f, Lang::En).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/thresholds", tag = "inventory",
+    responses((status = 200, body = [ThresholdRow])))]
+async fn list_thresholds(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+) -> Result<Json<Vec<ThresholdRow>>, ApiError> {
+    p.require(Action::ViewStock, Lang::En)?;
+    Ok(Json(
+        alerts::ssr::thresholds(&st.db, p.store_scope()).await?,
+    ))
+}
+
+/// Sets the low / high threshold of a model (optionally one colour) in a warehouse,
+/// replacing any existing one for the same scope. Alerts follow at once.
+#[utoipa::path(put, path = "/api/v1/thresholds", tag = "inventory", request_body = ThresholdInput,
+    responses((status = 200, body = i64), (status = 403, body = Problem, content_type = INVALID),
+              (status = 422, body = Problem, content_type = INVALID)))]
+async fn put_threshold(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Extension(info): Extension<RequestInfo>,
+    Json(body): Json<ThresholdInput>,
+) -> Result<Json<i64>, ApiError> {
+    p.require(Action::ManageThresholds, Lang::En)?;
+    Ok(Json(
+        alerts::ssr::save(&st, &p, Lang::En, body, &info.request_id).await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/thresholds/{id}", tag = "inventory",
+    params(("id" = i64, Path, description = "threshold id")),
+    responses((status = 204), (status = 404, body = Problem, content_type = INVALID)))]
+async fn delete_threshold(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Extension(info): Extension<RequestInfo>,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    p.require(Action::ManageThresholds, Lang::En)?;
+    alerts::ssr::delete(&st, &p, Lang::En, id, &info.request_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+struct OpenOnly {
+    /// Only open ones (default true).
+    open: Option<bool>,
+}
+
+/// Stock alerts: low, high and aged; open ones first.
+#[utoipa::path(get, path = "/api/v1/alerts", tag = "inventory", params(OpenOnly),
+    responses((status = 200, body = [AlertRow])))]
+async fn list_alerts(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Query(q): Query<OpenOnly>,
+) -> Result<Json<Vec<AlertRow>>, ApiError> {
+    p.require(Action::ViewStock, Lang::En)?;
+    Ok(Json(
+        alerts::ssr::list(&st.db, p.store_scope(), q.open.unwrap_or(true)).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/transfers", tag = "inventory", params(OpenOnly),
+    responses((status = 200, body = [TransferRow])))]
+async fn list_transfers(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Query(q): Query<OpenOnly>,
+) -> Result<Json<Vec<TransferRow>>, ApiError> {
+    p.require(Action::ViewStock, Lang::En)?;
+    Ok(Json(
+        transfers::ssr::list(&st.db, p.store_scope(), q.open.unwrap_or(false), None).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/transfers/{id}", tag = "inventory",
+    params(("id" = i64, Path, description = "transfer id")),
+    responses((status = 200, body = TransferRow), (status = 404, body = Problem, content_type = INVALID)))]
+async fn get_transfer(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<TransferRow>, ApiError> {
+    p.require(Action::ViewStock, Lang::En)?;
+    transfers::ssr::list(&st.db, p.store_scope(), false, Some(id))
+        .await?
+        .into_iter()
+        .next()
+        .map(Json)
+        .ok_or_else(|| ApiError(AppError::NotFound(format!("no transfer {id}"))))
+}
+
+/// Requests a transfer of vehicles (by VIN) between two warehouses.
+#[utoipa::path(post, path = "/api/v1/transfers", tag = "inventory", request_body = TransferInput,
+    responses((status = 201, body = i64), (status = 409, body = Problem, content_type = INVALID),
+              (status = 422, body = Problem, content_type = INVALID)))]
+async fn request_transfer(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Extension(info): Extension<RequestInfo>,
+    Json(body): Json<TransferInput>,
+) -> Result<(StatusCode, Json<i64>), ApiError> {
+    p.require(Action::RequestTransfer, Lang::En)?;
+    let id = transfers::ssr::request(&st, &p, Lang::En, body, &info.request_id).await?;
+    Ok((StatusCode::CREATED, Json(id)))
+}
+
+#[derive(serde::Deserialize, ToSchema, Default)]
+struct StepRequest {
+    /// The version last read; refused (409) if the transfer moved on since.
+    version: Option<i64>,
+}
+
+/// Takes a step: `approve`, `reject`, `ship`, `receive` or `cancel`.
+#[utoipa::path(post, path = "/api/v1/transfers/{id}/{step}", tag = "inventory", request_body = StepRequest,
+    params(("id" = i64, Path, description = "transfer id"), ("step" = String, Path, description = "approve | reject | ship | receive | cancel")),
+    responses((status = 204), (status = 409, body = Problem, content_type = INVALID),
+              (status = 422, body = Problem, content_type = INVALID)))]
+async fn transfer_step(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+    Extension(info): Extension<RequestInfo>,
+    Path((id, step)): Path<(i64, String)>,
+    body: Option<Json<StepRequest>>,
+) -> Result<StatusCode, ApiError> {
+    let step = TransferStep::parse(&step).ok_or_else(|| {
+        AppError::invalid("step", "one of approve, reject, ship, receive, cancel")
+    })?;
+    let version = body.and_then(|Json(b)| b.version);
+    transfers::ssr::step(&st, &p, Lang::En, id, step, version, &info.request_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -45,7 +45,14 @@ impl Application {
             db,
             sessions: Arc::new(config.sessions.clone()),
             throttle: Arc::new(config.throttle.clone()),
+            events: Default::default(),
         };
+        state
+            .events
+            .listen(&state.db)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot LISTEN for stock changes: {e}"))?;
+        tokio::spawn(aged_stock_sweeper(state.db.clone()));
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
@@ -72,16 +79,38 @@ impl Application {
             let _ = tcp.set_nodelay(true);
         });
         let db = self.state.db.clone();
+        let events = self.state.events.clone();
         axum::serve(
             listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Open stock pages hold event streams; end them so shutdown is not held up.
+            events.close();
+        })
         .await?;
         db.close().await;
         tracing::info!("stopped");
         Ok(())
+    }
+}
+
+/// Opens, raises and closes aged-stock alerts as the days pass: at start, then hourly.
+async fn aged_stock_sweeper(db: Db) {
+    use app::inventory::alerts::ssr::{sweep_aged, today};
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let run = async {
+            let mut tx = db.begin().await?;
+            sweep_aged(&mut tx, today(), None).await?;
+            tx.commit().await
+        };
+        if let Err(e) = run.await {
+            tracing::warn!(error = %e, "aged-stock sweep failed");
+        }
     }
 }
 
@@ -141,6 +170,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(set_lang))
         .nest("/api/v1", api::router())
+        .merge(crate::inventory::router())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -19,16 +19,37 @@ pub enum Action {
     ManageApiKeys,
     /// Read the audit log.
     ViewAuditLog,
+    /// Look up stock: the matrix, the vehicle list, alerts and transfers.
+    ViewStock,
+    /// Take vehicles into stock (single form, batch file, API).
+    IntakeVehicles,
+    /// Move a vehicle along its status (arrive, reserve, release, sell, deliver).
+    ChangeVehicleStatus,
+    /// Set low / high stock thresholds.
+    ManageThresholds,
+    /// Ask for vehicles to move between warehouses, and cancel one's request.
+    RequestTransfer,
+    /// Approve or reject a transfer request.
+    ApproveTransfer,
+    /// Send approved transfers off and receive them at the other end.
+    MoveTransfer,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 13] = [
         Action::ViewDashboard,
         Action::ViewReferenceData,
         Action::ManageUsers,
         Action::ManageStores,
         Action::ManageApiKeys,
         Action::ViewAuditLog,
+        Action::ViewStock,
+        Action::IntakeVehicles,
+        Action::ChangeVehicleStatus,
+        Action::ManageThresholds,
+        Action::RequestTransfer,
+        Action::ApproveTransfer,
+        Action::MoveTransfer,
     ];
 }
 
@@ -40,6 +61,11 @@ pub fn allowed(role: Role, action: Action) -> bool {
         ViewDashboard | ViewReferenceData => true,
         ManageUsers | ManageStores | ManageApiKeys => role == Admin,
         ViewAuditLog => matches!(role, Admin | GeneralManager),
+        ViewStock => true,
+        IntakeVehicles | MoveTransfer => matches!(role, InventoryClerk | Admin),
+        ChangeVehicleStatus => matches!(role, InventoryClerk | SalesManager | Admin),
+        ManageThresholds | ApproveTransfer => matches!(role, SalesManager | GeneralManager | Admin),
+        RequestTransfer => matches!(role, InventoryClerk | SalesManager | GeneralManager | Admin),
     }
 }
 
@@ -65,5 +91,19 @@ mod tests {
         }
         assert!(allowed(Role::GeneralManager, Action::ViewAuditLog));
         assert!(!allowed(Role::Sales, Action::ViewAuditLog));
+    }
+
+    #[test]
+    fn stock_is_read_by_all_and_changed_by_the_stock_roles() {
+        for role in Role::ALL {
+            assert!(allowed(role, Action::ViewStock));
+        }
+        assert!(allowed(Role::InventoryClerk, Action::IntakeVehicles));
+        assert!(!allowed(Role::Sales, Action::IntakeVehicles));
+        assert!(!allowed(Role::Sales, Action::ManageThresholds));
+        assert!(allowed(Role::GeneralManager, Action::ManageThresholds));
+        assert!(!allowed(Role::InventoryClerk, Action::ApproveTransfer));
+        assert!(allowed(Role::SalesManager, Action::ApproveTransfer));
+        assert!(!allowed(Role::ServiceAdvisor, Action::RequestTransfer));
     }
 }
