@@ -16,7 +16,7 @@ pub const COLUMNS: [(&str, &str, &str); 9] = [
     ("车型", "model", "秦PLUS DM-i"),
     ("配置", "trim", "55KM 领先型"),
     ("颜色", "color", "雪域白"),
-    ("仓库", "warehouse", "SH01-SR"),
+    ("仓库", "warehouse", "SH01-S"),
     ("状态", "status", "在库"),
     ("成本价(元)", "cost", "72000"),
     ("指导价(元)", "list_price", "79800"),

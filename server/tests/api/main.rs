@@ -5,4 +5,5 @@ mod helpers;
 
 mod auth;
 mod foundation;
+mod inventory;
 mod permissions;

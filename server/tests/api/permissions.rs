@@ -21,7 +21,14 @@ fn user_with(role: Role) -> &'static str {
 /// Row counts a denied call must leave as they were.
 async fn counts(app: &TestApp) -> Vec<i64> {
     let mut out = Vec::new();
-    for t in ["users", "stores", "warehouses", "api_keys"] {
+    for t in [
+        "users",
+        "stores",
+        "warehouses",
+        "api_keys",
+        "stock_thresholds",
+        "transfers",
+    ] {
         out.push(
             sql(format!("SELECT COUNT(*) FROM {t}"))
                 .scalar(&app.db)
@@ -29,11 +36,61 @@ async fn counts(app: &TestApp) -> Vec<i64> {
                 .unwrap(),
         );
     }
+    // Vehicles and transfers also must not move: their versions count every change.
+    for t in ["vehicles", "transfers"] {
+        out.push(
+            sql(format!(
+                "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM {t}"
+            ))
+            .scalar(&app.db)
+            .await
+            .unwrap(),
+        );
+    }
     out
 }
 
+/// What an attempt needs in place before it is made (and before the "nothing changed"
+/// snapshot): a vehicle in stock, or a transfer at the right stage.
+async fn prepare(app: &TestApp, action: Action) -> (String, i64) {
+    let ids = crate::inventory::ids(app).await;
+    let vin = crate::inventory::new_vin();
+    let vid = crate::inventory::insert_vehicle(app, &vin, ids.sh_yard, &ids, ids.color).await;
+    let stage = match action {
+        Action::ApproveTransfer => "requested",
+        Action::MoveTransfer => "approved",
+        _ => return (vin, vid),
+    };
+    let store: i64 = sql("SELECT store_id FROM warehouses WHERE id = $1")
+        .bind(ids.sh_yard)
+        .scalar(&app.db)
+        .await
+        .unwrap();
+    let tid: i64 = sql(
+        "INSERT INTO transfers (from_warehouse_id, to_warehouse_id, from_store_id, to_store_id, status, reason,
+                                requested_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $3, $4, 'test', 'user:test', 0, 0) RETURNING id",
+    )
+    .bind(ids.sh_yard)
+    .bind(ids.sh_showroom)
+    .bind(store)
+    .bind(stage)
+    .scalar(&app.db)
+    .await
+    .unwrap();
+    sql("INSERT INTO transfer_items (transfer_id, vehicle_id, is_open) VALUES ($1, $2, TRUE)")
+        .bind(tid)
+        .bind(vid)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    (vin, tid)
+}
+
 /// Performs `action` through its server function; returns the HTTP status.
-async fn attempt(app: &TestApp, action: Action, tag: &str) -> u16 {
+async fn attempt(app: &TestApp, action: Action, tag: &str, prepared: &(String, i64)) -> u16 {
+    let ids = crate::inventory::ids(app).await;
+    let (vin, id) = prepared;
     let store: i64 = sql("SELECT id FROM stores WHERE code = 'SH01'")
         .scalar(&app.db)
         .await
@@ -79,6 +136,78 @@ async fn attempt(app: &TestApp, action: Action, tag: &str) -> u16 {
             .await
         }
         Action::ViewAuditLog => app.call("audit/list", &[("action", "")]).await,
+        Action::ViewStock => app.call("inventory/alert_count", &[]).await,
+        Action::IntakeVehicles => {
+            let vin = crate::inventory::new_vin();
+            app.call(
+                "inventory/intake",
+                &[
+                    ("vin", vin.as_str()),
+                    ("trim_id", &ids.trim.to_string()),
+                    ("color_id", &ids.color.to_string()),
+                    ("warehouse_id", &ids.sh_showroom.to_string()),
+                    ("status", "in_stock"),
+                    ("cost", "70000"),
+                    ("list_price", ""),
+                    ("arrival_date", ""),
+                ],
+            )
+            .await
+        }
+        Action::ChangeVehicleStatus => {
+            app.call(
+                "inventory/vehicle_status",
+                &[
+                    ("id", &id.to_string()),
+                    ("to", "reserved"),
+                    ("version", "1"),
+                ],
+            )
+            .await
+        }
+        Action::ManageThresholds => {
+            app.call(
+                "inventory/save_threshold",
+                &[
+                    ("warehouse_id", &ids.sh_showroom.to_string()),
+                    ("model_id", &ids.model.to_string()),
+                    ("color_id", ""),
+                    ("low_qty", "1"),
+                    ("high_qty", ""),
+                ],
+            )
+            .await
+        }
+        Action::RequestTransfer => {
+            app.call(
+                "inventory/request_transfer",
+                &[
+                    ("from_warehouse_id", &ids.sh_yard.to_string()),
+                    ("to_warehouse_id", &ids.sh_showroom.to_string()),
+                    ("vins", vin.as_str()),
+                    ("reason", tag),
+                ],
+            )
+            .await
+        }
+        Action::ApproveTransfer => {
+            app.call(
+                "inventory/transfer_step",
+                &[
+                    ("id", &id.to_string()),
+                    ("step", "approve"),
+                    ("version", "1"),
+                ],
+            )
+            .await
+        }
+        Action::MoveTransfer => {
+            app.call(
+                "inventory/transfer_step",
+                &[("id", &id.to_string()), ("step", "ship"), ("version", "1")],
+            )
+            .await
+        }
     };
     res.status().as_u16()
 }
@@ -92,9 +221,10 @@ both_dbs!(every_role_tries_every_action, |app| async move {
         };
         client.login_as(user_with(role)).await;
         for action in Action::ALL {
+            let prepared = prepare(&client, action).await;
             let before = counts(&client).await;
             let tag = format!("{}_{:?}", role.code(), action).to_lowercase();
-            let status = attempt(&client, action, &tag).await;
+            let status = attempt(&client, action, &tag, &prepared).await;
             if allowed(role, action) {
                 assert_eq!(status, 200, "{role:?} may {action:?}");
             } else {
