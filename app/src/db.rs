@@ -280,6 +280,47 @@ impl Sql {
     }
 }
 
+/// A `WHERE` clause made of only the conditions that apply, so each database can use
+/// its indexes (an `$1 IS NULL OR …` condition would hide them from SQLite's planner).
+#[derive(Default)]
+pub struct Where {
+    conds: Vec<String>,
+    args: Vec<Val>,
+}
+
+impl Where {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a condition with one value, written `?` in `cond`.
+    pub fn and(&mut self, cond: &str, v: impl Into<Val>) -> &mut Self {
+        self.args.push(v.into());
+        let n = self.args.len();
+        self.conds.push(cond.replace('?', &format!("${n}")));
+        self
+    }
+
+    /// Adds a condition without a value.
+    pub fn and_sql(&mut self, cond: &str) -> &mut Self {
+        self.conds.push(cond.to_owned());
+        self
+    }
+
+    /// `head WHERE … tail`, with the values bound.
+    pub fn build(&self, head: &str, tail: &str) -> Sql {
+        let clause = if self.conds.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.conds.join(" AND "))
+        };
+        Sql {
+            text: format!("{head}{clause} {tail}").into(),
+            args: self.args.clone(),
+        }
+    }
+}
+
 /// Where the database lives, parsed from `DATABASE_URL`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DbUrl {

@@ -1,6 +1,6 @@
 -- Inventory: stock thresholds, alerts and transfers between warehouses.
 
-CREATE INDEX vehicles_matrix ON vehicles (status, model_id, trim_id, color_id);
+CREATE INDEX vehicles_matrix ON vehicles (status, model_id, color_id, trim_id, warehouse_id);
 CREATE INDEX vehicles_arrival ON vehicles (status, arrival_date);
 
 -- Low / high stock limits for a model (optionally one colour) in one warehouse.

@@ -382,8 +382,36 @@ pub async fn seed(db: &Db) -> anyhow::Result<SeedOutcome> {
         .execute(&mut tx).await?;
     }
 
+    // Thresholds on the first showroom (keep 3 to 12 of the first model on show, at
+    // least 2 of the third), and the alerts they and the aged stock raise today.
+    let mut thresholds = 0;
+    if let Some((warehouse_id, _)) = warehouses.first() {
+        for (model, low, high) in [
+            (&models[0], Some(3i64), Some(12i64)),
+            (&models[2], Some(2), None),
+        ] {
+            sql("INSERT INTO stock_thresholds (warehouse_id, model_id, low_qty, high_qty, updated_at, updated_by)
+                 VALUES ($1, $2, $3, $4, $5, 'system:seed-demo')")
+            .bind(*warehouse_id)
+            .bind(model.id)
+            .bind(low)
+            .bind(high)
+            .bind(now)
+            .execute(&mut tx)
+            .await?;
+            app::inventory::alerts::ssr::reconcile_thresholds(
+                &mut tx,
+                &[(*warehouse_id, model.id)],
+            )
+            .await?;
+            thresholds += 1;
+        }
+    }
+    app::inventory::alerts::ssr::sweep_aged(&mut tx, app::inventory::alerts::ssr::today(), None)
+        .await?;
+
     let summary = format!(
-        "demo data loaded: 1 group, {} stores, {} warehouses, {} users, {} models, {vehicle_count} vehicles, {customer_count} customers",
+        "demo data loaded: {thresholds} stock thresholds, 1 group, {} stores, {} warehouses, {} users, {} models, {vehicle_count} vehicles, {customer_count} customers",
         stores.len(), warehouses.len(), USERS.len(), models.len()
     );
     audit::record(

@@ -346,6 +346,10 @@ pub mod ssr {
         Ok(())
     }
 
+    /// A threshold with its store and the stock it counts now: (id, colour, low, high,
+    /// store, quantity).
+    type ThresholdState = (i64, Option<i64>, Option<i64>, Option<i64>, i64, i64);
+
     /// Opens and closes the threshold alerts of these (warehouse, model) pairs to match
     /// the stock now; run in the transaction that changed the stock.
     pub async fn reconcile_thresholds(
@@ -357,7 +361,7 @@ pub mod ssr {
         pairs.dedup();
         let now = now_ms();
         for (warehouse_id, model_id) in pairs {
-            let rows: Vec<(i64, Option<i64>, Option<i64>, Option<i64>, i64, i64)> =
+            let rows: Vec<ThresholdState> =
                 sql("SELECT t.id, t.color_id, t.low_qty, t.high_qty, w.store_id,
                         (SELECT COUNT(*) FROM vehicles v WHERE v.warehouse_id = t.warehouse_id
                            AND v.model_id = t.model_id AND v.status = 'in_stock'

@@ -150,7 +150,7 @@ pub async fn get_stock_matrix(filter: MatrixFilter) -> Result<StockMatrix, AppEr
 pub mod ssr {
     use super::*;
     use crate::{
-        db::{sql, Db},
+        db::{Db, Where},
         i18n::Lang,
         inventory::VehicleStatus,
     };
@@ -166,37 +166,33 @@ pub mod ssr {
         if !on_hand && status.parse::<VehicleStatus>().is_err() {
             return Err(AppError::invalid("status", lang.t("vehicle.bad_status")));
         }
-        // Without a store scope the warehouse join is not needed; the planner on both
-        // databases then counts straight from the (status, model, trim, colour) index.
-        let from = if scope.is_some() {
-            "vehicles v JOIN warehouses w ON w.id = v.warehouse_id"
+        // A store is its list of warehouses; with the conditions that apply only, both
+        // databases count from a covering index on vehicles.
+        let mut w = Where::new();
+        if let Some(store) = scope {
+            w.and(
+                "v.warehouse_id IN (SELECT id FROM warehouses WHERE store_id = ?)",
+                store,
+            );
+        }
+        if let Some(wh) = f.warehouse_id {
+            w.and("v.warehouse_id = ?", wh);
+        }
+        if let Some(m) = f.model_id {
+            w.and("v.model_id = ?", m);
+        }
+        if on_hand {
+            w.and_sql("v.status IN ('in_transit', 'in_stock', 'reserved')");
         } else {
-            "vehicles v"
-        };
-        let store = if scope.is_some() {
-            "w.store_id = $1"
-        } else {
-            "CAST($1 AS BIGINT) IS NULL"
-        };
-        let status_cond = if on_hand {
-            "v.status IN ('in_transit', 'in_stock', 'reserved') AND $4 = $4"
-        } else {
-            "v.status = $4"
-        };
-        let cells: Vec<MatrixCell> = sql(format!(
-            "SELECT v.model_id, v.trim_id, v.color_id, COUNT(*) AS count FROM {from}
-             WHERE {store}
-               AND (CAST($2 AS BIGINT) IS NULL OR v.warehouse_id = $2)
-               AND (CAST($3 AS BIGINT) IS NULL OR v.model_id = $3)
-               AND {status_cond}
-             GROUP BY v.model_id, v.trim_id, v.color_id"
-        ))
-        .bind(scope)
-        .bind(f.warehouse_id)
-        .bind(f.model_id)
-        .bind(status)
-        .fetch_all(db)
-        .await?;
+            w.and("v.status = ?", status);
+        }
+        let cells: Vec<MatrixCell> = w
+            .build(
+                "SELECT v.model_id, v.trim_id, v.color_id, COUNT(*) AS count FROM vehicles v",
+                "GROUP BY v.model_id, v.color_id, v.trim_id",
+            )
+            .fetch_all(db)
+            .await?;
         let total = cells.iter().map(|c| c.count).sum();
         Ok(StockMatrix { cells, total })
     }

@@ -175,41 +175,49 @@ pub async fn list_vehicles(filter: VehicleFilter) -> Result<VehiclePage, AppErro
     ssr::list(&st.db, p.store_scope(), &filter, lang).await
 }
 
-/// Takes one vehicle in from the intake form.
-#[server(prefix = "/sfn", endpoint = "inventory/intake")]
-#[allow(clippy::too_many_arguments)]
-pub async fn intake_vehicle(
-    vin: String,
-    trim_id: String,
-    color_id: String,
-    warehouse_id: String,
-    status: String,
-    cost: String,
-    list_price: String,
-    arrival_date: String,
-) -> Result<i64, AppError> {
-    let (st, p, lang) = crate::server::require(crate::auth::Action::IntakeVehicles)?;
-    let input = IntakeInput {
-        vin,
-        model: String::new(),
-        trim: trim_id,
-        color: color_id,
-        warehouse: warehouse_id,
-        status,
-        cost,
-        list_price,
-        arrival_date,
-    };
-    let ids = ssr::intake(
-        &st,
-        &p,
-        lang,
-        vec![input],
-        false,
-        &crate::server::request_info().request_id,
-    )
-    .await?;
-    Ok(ids[0])
+pub use intake_form::{intake_vehicle, IntakeVehicle};
+
+/// The intake form's eight fields arrive as eight arguments (the generated browser-side
+/// function takes them too, so the lint is allowed for this module only).
+mod intake_form {
+    #![allow(clippy::too_many_arguments)]
+    use super::*;
+
+    /// Takes one vehicle in from the intake form.
+    #[server(prefix = "/sfn", endpoint = "inventory/intake")]
+    pub async fn intake_vehicle(
+        vin: String,
+        trim_id: String,
+        color_id: String,
+        warehouse_id: String,
+        status: String,
+        cost: String,
+        list_price: String,
+        arrival_date: String,
+    ) -> Result<i64, AppError> {
+        let (st, p, lang) = crate::server::require(crate::auth::Action::IntakeVehicles)?;
+        let input = IntakeInput {
+            vin,
+            model: String::new(),
+            trim: trim_id,
+            color: color_id,
+            warehouse: warehouse_id,
+            status,
+            cost,
+            list_price,
+            arrival_date,
+        };
+        let ids = ssr::intake(
+            &st,
+            &p,
+            lang,
+            vec![input],
+            false,
+            &crate::server::request_info().request_id,
+        )
+        .await?;
+        Ok(ids[0])
+    }
 }
 
 /// Moves a vehicle to another status; `version` is the one the person saw.
@@ -237,7 +245,7 @@ pub mod ssr {
     use crate::{
         audit::{self, Actor, AuditEntry},
         auth::Principal,
-        db::{now_ms, sql, Db, Sql, Tx},
+        db::{now_ms, sql, Db, Sql, Tx, Where},
         domain::{money::MoneyError, Money},
         error::FieldError,
         i18n::Lang,
@@ -252,52 +260,87 @@ pub mod ssr {
     };
     use std::collections::{HashMap, HashSet};
 
+    const BASE: &str =
+        "v.id, v.vin, v.model_id, v.trim_id, v.color_id, v.warehouse_id, w.store_id, v.status,
+        v.cost_fen, v.list_price_fen, v.arrival_date, v.version";
     const COLUMNS: &str = "v.id, v.vin, v.model_id, v.trim_id, v.color_id, v.warehouse_id, w.store_id, v.status,
         v.cost_fen, v.list_price_fen, v.arrival_date, v.version,
         EXISTS (SELECT 1 FROM transfer_items ti WHERE ti.vehicle_id = v.id AND ti.is_open) AS in_transfer";
 
-    /// The `WHERE` of the vehicle list and its export, with `$1…$9` bound in this order.
+    /// The filtered rows, oldest arrival first, `limit` from `offset`. The open-transfer
+    /// flag is looked up for the rows returned only, not for every row sorted.
+    fn page(
+        f: &VehicleFilter,
+        scope: Option<i64>,
+        today: chrono::NaiveDate,
+        limit: i64,
+        offset: i64,
+    ) -> Sql {
+        let q = filtered(
+            &format!("SELECT {BASE}"),
+            f,
+            scope,
+            today,
+            &format!("ORDER BY v.arrival_date IS NULL, v.arrival_date, v.id LIMIT {limit} OFFSET {offset}"),
+        );
+        let text = format!(
+            "SELECT p.*, EXISTS (SELECT 1 FROM transfer_items ti WHERE ti.vehicle_id = p.id AND ti.is_open) AS in_transfer
+             FROM ({}) p ORDER BY p.arrival_date IS NULL, p.arrival_date, p.id",
+            q.text()
+        );
+        q.retext(text)
+    }
+
+    /// `select` over the vehicles matching the filter (only the conditions that apply).
     fn filtered(
         select: &str,
         f: &VehicleFilter,
         scope: Option<i64>,
         today: chrono::NaiveDate,
+        tail: &str,
     ) -> Sql {
-        let (status, on_hand) = match f.status.as_deref() {
-            Some("on_hand") => (None, true),
-            Some(s) => (Some(s.to_owned()), false),
-            None => (None, false),
-        };
-        let cutoff = f.min_days.map(|d| {
-            (today - chrono::Duration::days(d))
+        let mut w = Where::new();
+        if let Some(store) = scope {
+            w.and(
+                "v.warehouse_id IN (SELECT id FROM warehouses WHERE store_id = ?)",
+                store,
+            );
+        }
+        for (col, v) in [
+            ("v.warehouse_id", f.warehouse_id),
+            ("v.model_id", f.model_id),
+            ("v.trim_id", f.trim_id),
+            ("v.color_id", f.color_id),
+        ] {
+            if let Some(v) = v {
+                w.and(&format!("{col} = ?"), v);
+            }
+        }
+        match f.status.as_deref() {
+            Some("on_hand") => {
+                w.and_sql("v.status IN ('in_transit', 'in_stock', 'reserved')");
+            }
+            Some(s) => {
+                w.and("v.status = ?", s);
+            }
+            None => {}
+        }
+        if let Some(d) = f.min_days {
+            let cutoff = (today - chrono::Duration::days(d))
                 .format("%Y-%m-%d")
-                .to_string()
-        });
-        sql(format!(
-            "{select} FROM vehicles v JOIN warehouses w ON w.id = v.warehouse_id
-             WHERE (CAST($1 AS BIGINT) IS NULL OR w.store_id = $1)
-               AND (CAST($2 AS BIGINT) IS NULL OR v.warehouse_id = $2)
-               AND (CAST($3 AS BIGINT) IS NULL OR v.model_id = $3)
-               AND (CAST($4 AS BIGINT) IS NULL OR v.trim_id = $4)
-               AND (CAST($5 AS BIGINT) IS NULL OR v.color_id = $5)
-               AND (CAST($6 AS TEXT) IS NULL OR v.status = $6)
-               AND (NOT $7 OR v.status IN ('in_transit', 'in_stock', 'reserved'))
-               AND (CAST($8 AS TEXT) IS NULL OR (v.status IN ('in_stock', 'reserved') AND v.arrival_date <= $8))
-               AND (CAST($9 AS TEXT) IS NULL OR v.vin LIKE $9)"
-        ))
-        .bind(scope)
-        .bind(f.warehouse_id)
-        .bind(f.model_id)
-        .bind(f.trim_id)
-        .bind(f.color_id)
-        .bind(status)
-        .bind(on_hand)
-        .bind(cutoff)
-        .bind(
-            f.q.as_deref()
-                .map(str::trim)
-                .filter(|q| !q.is_empty())
-                .map(|q| format!("%{}%", q.to_ascii_uppercase().replace(['%', '_'], ""))),
+                .to_string();
+            w.and_sql("v.status IN ('in_stock', 'reserved')");
+            w.and("v.arrival_date <= ?", cutoff);
+        }
+        if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            w.and(
+                "v.vin LIKE ?",
+                format!("%{}%", q.to_ascii_uppercase().replace(['%', '_'], "")),
+            );
+        }
+        w.build(
+            &format!("{select} FROM vehicles v JOIN warehouses w ON w.id = v.warehouse_id"),
+            tail,
         )
     }
 
@@ -321,17 +364,11 @@ pub mod ssr {
     ) -> Result<VehiclePage, AppError> {
         check_filter(f, lang)?;
         let today = today();
-        let total: i64 = filtered("SELECT COUNT(*)", f, scope, today)
+        let total: i64 = filtered("SELECT COUNT(*)", f, scope, today, "")
             .scalar(db)
             .await?;
-        let q = filtered(&format!("SELECT {COLUMNS}"), f, scope, today);
-        let text = format!(
-            "{} ORDER BY v.arrival_date IS NULL, v.arrival_date, v.id LIMIT {} OFFSET {}",
-            q.text(),
-            f.page_size(),
-            f.offset.unwrap_or(0).max(0)
-        );
-        let rows = with_days(q.retext(text).fetch_all(db).await?, today);
+        let q = page(f, scope, today, f.page_size(), f.offset.unwrap_or(0).max(0));
+        let rows = with_days(q.fetch_all(db).await?, today);
         Ok(VehiclePage { rows, total })
     }
 
@@ -345,12 +382,8 @@ pub mod ssr {
     ) -> Result<Vec<VehicleRow>, AppError> {
         check_filter(f, lang)?;
         let today = today();
-        let q = filtered(&format!("SELECT {COLUMNS}"), f, scope, today);
-        let text = format!(
-            "{} ORDER BY v.arrival_date IS NULL, v.arrival_date, v.id LIMIT {cap}",
-            q.text()
-        );
-        Ok(with_days(q.retext(text).fetch_all(db).await?, today))
+        let q = page(f, scope, today, cap, 0);
+        Ok(with_days(q.fetch_all(db).await?, today))
     }
 
     fn with_days(mut rows: Vec<VehicleRow>, today: chrono::NaiveDate) -> Vec<VehicleRow> {

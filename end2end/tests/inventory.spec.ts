@@ -1,0 +1,105 @@
+import { expect, test, Page } from '@playwright/test';
+import { login } from './helpers';
+
+const WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+const VALUES: Record<string, number> = {
+  A: 1, B: 2, C: 3, D: 4, E: 5, F: 6, G: 7, H: 8, J: 1, K: 2, L: 3, M: 4, N: 5,
+  P: 7, R: 9, S: 2, T: 3, U: 4, V: 5, W: 6, X: 7, Y: 8, Z: 9,
+};
+
+/** A valid VIN (GB 16735 check digit) no other test run will use. */
+function freshVin(): string {
+  const serial = `${Date.now() % 10_000_000}`.padStart(7, '0');
+  const bare = `LGXC1DM30P${serial}`.split('');
+  const sum = bare.reduce((s, c, i) => s + (/\d/.test(c) ? Number(c) : VALUES[c]) * WEIGHTS[i], 0);
+  const check = sum % 11;
+  bare[8] = check === 10 ? 'X' : String(check);
+  return bare.join('') + '';
+}
+
+async function total(page: Page): Promise<number> {
+  return Number(await page.getByTestId('matrix-total').textContent());
+}
+
+test('the stock matrix drills down into the vehicles behind a count', async ({ page }) => {
+  await login(page, 'sh.sales');
+  await page.goto('/inventory');
+  await expect(page.getByRole('heading', { name: '库存查询' })).toBeVisible();
+  const grand = await total(page);
+  expect(grand).toBeGreaterThan(0);
+  // The first non-empty cell, and the vehicles it stands for.
+  const cell = page.locator('td:not(.zero) [data-testid="matrix-cell"]').last();
+  const n = Number(await cell.textContent());
+  expect(n).toBeGreaterThan(0);
+  await cell.click();
+  await expect(page).toHaveURL(/\/inventory\/vehicles\?/);
+  await expect(page.getByTestId('vehicle-total')).toContainText(String(n));
+  await expect(page.getByTestId('vehicles-table').locator('tbody tr')).toHaveCount(n);
+});
+
+test('rows and columns switch between trims and colours', async ({ page }) => {
+  await login(page, 'sh.sales');
+  await page.goto('/inventory?pivot=trim');
+  const block = page.getByTestId('matrix-block').first();
+  const trimHeads = await block.locator('tbody th').allTextContents();
+  await page.goto('/inventory?pivot=color');
+  const colourHeads = await page.getByTestId('matrix-block').first().locator('thead th').allTextContents();
+  // The trims that ran down the rows now run across the top.
+  for (const t of trimHeads) expect(colourHeads).toContain(t);
+});
+
+test('an intake made on another tablet appears on an open stock page without reloading', async ({ page, browser }, info) => {
+  test.skip(info.project.name.includes('no-js'), 'live updates need JavaScript');
+  await login(page, 'sh.sales');
+  await page.goto('/inventory');
+  await expect(page.locator('body[data-live="on"]')).toBeAttached();
+  const before = await total(page);
+  // A marker that a reload would wipe out.
+  await page.evaluate(() => ((window as any).__stillHere = true));
+
+  const clerk = await browser.newContext({ viewport: { width: 820, height: 1180 } });
+  const other = await clerk.newPage();
+  await login(other, 'sh.clerk');
+  await other.goto('/inventory/intake');
+  const form = other.getByTestId('intake-form');
+  await form.getByLabel('VIN').fill(freshVin());
+  await form.locator('select[name="warehouse_id"]').selectOption({ index: 0 });
+  await form.getByLabel(/成本价/).fill('72000');
+  await form.getByRole('button', { name: '入库' }).click();
+  await expect(other.getByTestId('intake-ok')).toBeVisible();
+
+  // The first tablet shows it within two seconds of the confirmation.
+  await expect(async () => expect(await total(page)).toBeGreaterThan(before)).toPass({ timeout: 2_000, intervals: [100] });
+  expect(await page.evaluate(() => (window as any).__stillHere)).toBe(true);
+  await clerk.close();
+});
+
+test('a bad VIN is refused with the reason, and nothing is taken in', async ({ page }, info) => {
+  test.skip(info.project.name.includes('no-js'), 'the form result shows in place with JavaScript');
+  await login(page, 'sh.clerk');
+  await page.goto('/inventory/intake');
+  const form = page.getByTestId('intake-form');
+  const vin = freshVin();
+  const wrong = vin.slice(0, 8) + (vin[8] === '1' ? '2' : '1') + vin.slice(9);
+  await form.getByLabel('VIN').fill(wrong);
+  await form.getByLabel(/成本价/).fill('72000');
+  await form.getByRole('button', { name: '入库' }).click();
+  await expect(page.getByRole('alert')).toContainText('校验位');
+  await page.goto(`/inventory/vehicles?q=${wrong}`);
+  await expect(page.getByTestId('vehicle-total')).toContainText('共 0 辆');
+});
+
+test('a manager sets a threshold and the alert centre and its badge show the alert', async ({ page }, info) => {
+  test.skip(info.project.name.includes('no-js'), 'the threshold form submits in place with JavaScript');
+  await login(page, 'sh.manager');
+  await page.goto('/inventory/alerts');
+  const form = page.getByTestId('threshold-form');
+  // A maximum of 0 for a model: any stock of it is "high".
+  await form.locator('select[name="warehouse_id"]').selectOption({ index: 1 });
+  await form.locator('select[name="model_id"]').selectOption({ index: info.project.name === 'phone' ? 1 : 0 });
+  await form.locator('input[name="high_qty"]').fill('0');
+  await form.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('alert-list').locator('[data-kind="high"]').first()).toBeVisible();
+  await expect(page.getByTestId('alert-badge')).toBeVisible();
+  await expect(page.getByTestId('thresholds-table')).toContainText('0');
+});
