@@ -2,7 +2,7 @@
 // - precaches the offline page, manifest and icons;
 // - hashed build files under /pkg/ are cache-first (their names change with their content);
 // - pages and data are network-first, falling back to the last copy, then the offline page.
-const VERSION = 'forecourt-v1';
+const VERSION = 'forecourt-v2';
 const SHELL = [
   '/offline.html',
   '/manifest.webmanifest',
@@ -51,6 +51,8 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  // Downloads and the live event stream go straight to the network, never to the cache.
+  if (url.pathname.endsWith('.xlsx') || url.pathname.startsWith('/events/')) return;
   if (url.pathname.startsWith('/pkg/')) {
     event.respondWith(cacheFirst(request));
   } else if (request.mode === 'navigate') {

@@ -107,6 +107,9 @@ pub fn AppLayout() -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let role = user.await.ok().flatten().map(|u| u.role);
+                    // Awaited here, not in a Suspense of its own inside the navigation:
+                    // a nested one could hydrate before its data arrived.
+                    let alerts = alerts.await.unwrap_or(0);
                     view! { <Nav role alerts /> }
                 })}
             </Transition>
@@ -118,10 +121,7 @@ pub fn AppLayout() -> impl IntoView {
 }
 
 #[component]
-fn Nav(
-    role: Option<crate::domain::Role>,
-    alerts: Resource<Result<i64, crate::error::AppError>>,
-) -> impl IntoView {
+fn Nav(role: Option<crate::domain::Role>, alerts: i64) -> impl IntoView {
     let lang = use_lang();
     let location = use_location();
     let items = NAV
@@ -138,15 +138,11 @@ fn Nav(
                         .iter()
                         .any(|o| o.href.len() > href.len() && under(o.href))
             };
-            let badge = (href == "/inventory/alerts").then(|| {
+            let badge = (href == "/inventory/alerts" && alerts > 0).then(|| {
                 view! {
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            alerts.await.ok().filter(|n| *n > 0).map(|n| view! {
-                                <span class="nav-badge" data-testid="alert-badge">{if n > 99 { "99+".to_string() } else { n.to_string() }}</span>
-                            })
-                        })}
-                    </Transition>
+                    <span class="nav-badge" data-testid="alert-badge">
+                        {if alerts > 99 { "99+".to_string() } else { alerts.to_string() }}
+                    </span>
                 }
             });
             view! {

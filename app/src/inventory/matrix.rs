@@ -140,7 +140,8 @@ pub fn blocks(m: &StockMatrix, cat: &Catalog, pivot: Pivot, model: Option<i64>) 
     out
 }
 
-#[server(prefix = "/sfn", endpoint = "inventory/matrix")]
+// JSON: an all-default filter would be an empty form, which does not decode.
+#[server(prefix = "/sfn", endpoint = "inventory/matrix", input = server_fn::codec::Json)]
 pub async fn get_stock_matrix(filter: MatrixFilter) -> Result<StockMatrix, AppError> {
     let (st, p, lang) = crate::server::require(crate::auth::Action::ViewStock)?;
     ssr::matrix(&st.db, p.store_scope(), &filter, lang).await

@@ -282,6 +282,8 @@ pub fn VehiclesPage() -> impl IntoView {
                     let page = page.await?;
                     let f = filter();
                     let may_move = role.is_some_and(|r| allowed(r, Action::ChangeVehicleStatus));
+                    let may_transfer = role.is_some_and(|r| allowed(r, Action::RequestTransfer));
+                    let may_act = may_move || may_transfer;
                     let offset = f.offset.unwrap_or(0);
                     let size = f.page_size();
                     let prev = (offset > 0).then(|| VehicleFilter { offset: Some((offset - size).max(0)), ..f.clone() }.to_query());
@@ -315,12 +317,14 @@ pub fn VehiclesPage() -> impl IntoView {
                                 <th>{lang.t("vehicle.status")}</th>
                                 <th class="num">{lang.t("vehicle.days_in_stock")}</th>
                                 <th class="num">{lang.t("vehicle.list_price")}</th>
-                                {may_move.then(|| view! { <th>{lang.t("common.actions")}</th> })}
+                                {may_act.then(|| view! { <th>{lang.t("common.actions")}</th> })}
                             </tr></thead>
                             <tbody>
                             {page.rows.into_iter().map(|v| {
                                 let status = v.status();
-                                let moves: Vec<VehicleStatus> = if v.in_transfer { vec![] } else { status.map(|s| s.next().to_vec()).unwrap_or_default() };
+                                let moves: Vec<VehicleStatus> = if v.in_transfer || !may_move { vec![] } else { status.map(|s| s.next().to_vec()).unwrap_or_default() };
+                                let transfer = (may_transfer && !v.in_transfer && status == Some(VehicleStatus::InStock))
+                                    .then(|| format!("/inventory/transfers?vins={}", v.vin));
                                 let aged = v.days_in_stock.and_then(super::alerts::aged_level);
                                 view! {
                                     <tr data-vin=v.vin.clone()>
@@ -331,8 +335,9 @@ pub fn VehiclesPage() -> impl IntoView {
                                             {v.in_transfer.then(|| view! { " " <span class="badge badge-transfer">{lang.t("vehicle.in_transfer_badge")}</span> })}</td>
                                         <td class="num" class:aged=aged.is_some()>{v.days_in_stock.map(|d| d.to_string()).unwrap_or_else(|| "-".into())}</td>
                                         <td class="num">{Money::from_fen(v.list_price_fen).to_string()}</td>
-                                        {may_move.then(|| view! {
+                                        {may_act.then(|| view! {
                                             <td class="actions">
+                                            {transfer.map(|href| view! { <a class="btn btn-small" href=href>{lang.t("vehicle.transfer")}</a> })}
                                             {moves.into_iter().map(|to| view! {
                                                 <ActionForm action=change attr:class="inline-form">
                                                     <input type="hidden" name="id" value=v.id.to_string() />

@@ -169,7 +169,8 @@ pub struct IntakeInput {
     pub arrival_date: String,
 }
 
-#[server(prefix = "/sfn", endpoint = "inventory/vehicles")]
+// JSON: an all-default filter would be an empty form, which does not decode.
+#[server(prefix = "/sfn", endpoint = "inventory/vehicles", input = server_fn::codec::Json)]
 pub async fn list_vehicles(filter: VehicleFilter) -> Result<VehiclePage, AppError> {
     let (st, p, lang) = crate::server::require(crate::auth::Action::ViewStock)?;
     ssr::list(&st.db, p.store_scope(), &filter, lang).await
