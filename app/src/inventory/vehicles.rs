@@ -259,7 +259,7 @@ pub mod ssr {
         },
         server::AppState,
     };
-    use std::collections::{HashMap, HashSet};
+    use std::collections::HashMap;
 
     const BASE: &str =
         "v.id, v.vin, v.model_id, v.trim_id, v.color_id, v.warehouse_id, w.store_id, v.status,
@@ -698,21 +698,9 @@ pub mod ssr {
             .iter()
             .map(|(_, v)| v.vin.as_str().to_owned())
             .collect();
-        let mut taken = HashSet::new();
-        for chunk in all.chunks(500) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let mut q = sql(format!(
-                "SELECT vin FROM vehicles WHERE vin IN ({})",
-                marks.join(", ")
-            ));
-            for v in chunk {
-                q = q.bind(v.as_str());
-            }
-            let found: Vec<(String,)> = q.fetch_all(&mut tx).await?;
-            taken.extend(found.into_iter().map(|(v,)| v));
-        }
+        let taken = ids_by_vin(&mut tx, &all).await?;
         for (prefix, v) in &vehicles {
-            if taken.contains(v.vin.as_str()) {
+            if taken.contains_key(v.vin.as_str()) {
                 errors.push(FieldError {
                     field: format!("{prefix}vin"),
                     message: lang.tf("vehicle.vin_taken", &[("vin", v.vin.as_str())]),
@@ -880,7 +868,7 @@ pub mod ssr {
         Ok(())
     }
 
-    /// Whether `vehicles` exist by these VINs (for the transfer form).
+    /// The ids of the vehicles on file with these VINs (absent ones are left out).
     pub async fn ids_by_vin(
         tx: &mut Tx,
         vins: &[String],
