@@ -41,3 +41,17 @@ pub fn error_fallback(errors: ArcRwSignal<Errors>) -> impl IntoView {
         </div>
     }
 }
+
+/// The last error of a server action, if any, shown as an `ErrorNote`.
+pub fn action_error<T, S>(value: S) -> impl IntoView
+where
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    T: Send + Sync + 'static,
+{
+    move || {
+        value
+            .get()
+            .and_then(Result::err)
+            .map(|e| view! { <ErrorNote error=e /> })
+    }
+}

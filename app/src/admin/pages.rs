@@ -5,22 +5,8 @@ use super::{
     stores::{list_stores, CreateStore, CreateWarehouse, StoreRow, WAREHOUSE_KINDS},
     users::{list_users, CreateUser, EndSessions, ResetPassword, UpdateUser},
 };
-use crate::{components::ErrorNote, domain::Role, error::AppError, i18n::use_lang};
+use crate::{components::action_error, domain::Role, error::AppError, i18n::use_lang};
 use leptos::prelude::*;
-
-/// Shows the last error of an action, if any.
-fn action_error<T, S>(value: S) -> impl IntoView
-where
-    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
-    T: Send + Sync + 'static,
-{
-    move || {
-        value
-            .get()
-            .and_then(Result::err)
-            .map(|e| view! { <ErrorNote error=e /> })
-    }
-}
 
 #[component]
 fn RoleSelect(#[prop(optional)] selected: Option<Role>) -> impl IntoView {

@@ -14,7 +14,7 @@ use super::{
 use crate::{
     admin::audit::local_time,
     auth::{allowed, login::current_user, Action},
-    components::ErrorNote,
+    components::{action_error, ErrorNote},
     domain::{Money, Role},
     error::AppError,
     i18n::{use_lang, Lang},
@@ -25,19 +25,6 @@ use leptos_router::{components::Form, hooks::use_query_map};
 fn query(name: &'static str) -> impl Fn() -> Option<String> + Copy {
     let q = use_query_map();
     move || q.with(|q| q.get(name)).filter(|v| !v.trim().is_empty())
-}
-
-fn action_error<T, S>(value: S) -> impl IntoView
-where
-    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
-    T: Send + Sync + 'static,
-{
-    move || {
-        value
-            .get()
-            .and_then(Result::err)
-            .map(|e| view! { <ErrorNote error=e /> })
-    }
 }
 
 fn loading(lang: Lang) -> impl IntoView {
