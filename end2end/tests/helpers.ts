@@ -10,3 +10,10 @@ export async function login(page: Page, username: string, password = DEMO_PASSWO
   await page.getByRole('button', { name: /登录|Sign in/ }).click();
   await expect(page.getByTestId('home-stats')).toBeVisible();
 }
+
+/** Opens a page and waits until it has hydrated, so in-place forms and links run in the
+ *  browser rather than as plain HTML submissions. Only for tests that need JavaScript. */
+export async function gotoHydrated(page: Page, url: string) {
+  await page.goto(url);
+  await expect(page.locator('html[data-hydrated]')).toBeAttached({ timeout: 15_000 });
+}

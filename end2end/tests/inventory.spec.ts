@@ -1,5 +1,5 @@
 import { expect, test, Page } from '@playwright/test';
-import { login } from './helpers';
+import { gotoHydrated, login } from './helpers';
 
 const WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 const VALUES: Record<string, number> = {
@@ -51,7 +51,7 @@ test('rows and columns switch between trims and colours', async ({ page }) => {
 test('an intake made on another tablet appears on an open stock page without reloading', async ({ page, browser }, info) => {
   test.skip(info.project.name.includes('no-js'), 'live updates need JavaScript');
   await login(page, 'sh.sales');
-  await page.goto('/inventory');
+  await gotoHydrated(page, '/inventory');
   await expect(page.locator('body[data-live="on"]')).toBeAttached();
   const before = await total(page);
   // A marker that a reload would wipe out.
@@ -60,7 +60,7 @@ test('an intake made on another tablet appears on an open stock page without rel
   const clerk = await browser.newContext({ viewport: { width: 820, height: 1180 } });
   const other = await clerk.newPage();
   await login(other, 'sh.clerk');
-  await other.goto('/inventory/intake');
+  await gotoHydrated(other, '/inventory/intake');
   const form = other.getByTestId('intake-form');
   await form.getByLabel('VIN').fill(freshVin());
   await form.locator('select[name="warehouse_id"]').selectOption({ index: 0 });
@@ -77,7 +77,7 @@ test('an intake made on another tablet appears on an open stock page without rel
 test('a bad VIN is refused with the reason, and nothing is taken in', async ({ page }, info) => {
   test.skip(info.project.name.includes('no-js'), 'the form result shows in place with JavaScript');
   await login(page, 'sh.clerk');
-  await page.goto('/inventory/intake');
+  await gotoHydrated(page, '/inventory/intake');
   const form = page.getByTestId('intake-form');
   const vin = freshVin();
   const wrong = vin.slice(0, 8) + (vin[8] === '1' ? '2' : '1') + vin.slice(9);
@@ -92,7 +92,7 @@ test('a bad VIN is refused with the reason, and nothing is taken in', async ({ p
 test('a manager sets a threshold and the alert centre and its badge show the alert', async ({ page }, info) => {
   test.skip(info.project.name.includes('no-js'), 'the threshold form submits in place with JavaScript');
   await login(page, 'sh.manager');
-  await page.goto('/inventory/alerts');
+  await gotoHydrated(page, '/inventory/alerts');
   const form = page.getByTestId('threshold-form');
   // A maximum of 0 for a model: any stock of it is "high".
   await form.locator('select[name="warehouse_id"]').selectOption({ index: 1 });
