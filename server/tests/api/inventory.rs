@@ -813,3 +813,146 @@ both_dbs!(
         assert!(html.contains(&format!(">{expected}<")));
     }
 );
+
+/// Two signed-in clients of the same app, for racing each other.
+async fn two_clients(app: &TestApp, a_user: &str, b_user: &str) -> (TestApp, TestApp) {
+    let a = TestApp {
+        client: app.new_client(),
+        ..app.clone_handle()
+    };
+    let b = TestApp {
+        client: app.new_client(),
+        ..app.clone_handle()
+    };
+    a.login_as(a_user).await;
+    b.login_as(b_user).await;
+    (a, b)
+}
+
+async fn vehicle_state(app: &TestApp, id: i64) -> (String, i64) {
+    let status: String = sql("SELECT status FROM vehicles WHERE id = $1")
+        .bind(id)
+        .scalar(&app.db)
+        .await
+        .unwrap();
+    let version: i64 = sql("SELECT version FROM vehicles WHERE id = $1")
+        .bind(id)
+        .scalar(&app.db)
+        .await
+        .unwrap();
+    (status, version)
+}
+
+both_dbs!(
+    two_people_reserving_one_vehicle_at_once_one_succeeds,
+    |app| async move {
+        app.seed_demo().await;
+        let ids = ids(&app).await;
+        for round in 0..5 {
+            let id = insert_vehicle(&app, &new_vin(), ids.sh_showroom, &ids, ids.color).await;
+            let (a, b) = two_clients(&app, "sh.manager", "sh.clerk").await;
+            let form = [
+                ("id", id.to_string()),
+                ("to", "reserved".to_owned()),
+                ("version", "1".to_owned()),
+            ];
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (ra, rb) = tokio::join!(
+                a.call("inventory/vehicle_status", &form),
+                b.call("inventory/vehicle_status", &form),
+            );
+            let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
+            statuses.sort_unstable();
+            assert_eq!(
+                statuses,
+                [200, 409],
+                "round {round}: one reservation, one conflict"
+            );
+            assert_eq!(
+                vehicle_state(&app, id).await,
+                ("reserved".to_owned(), 2),
+                "round {round}: moved once"
+            );
+            let audited: i64 = sql(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'vehicle.status' AND entity_id = $1",
+            )
+            .bind(id.to_string())
+            .scalar(&app.db)
+            .await
+            .unwrap();
+            assert_eq!(audited, 1, "round {round}: one audit row");
+        }
+    }
+);
+
+both_dbs!(
+    a_status_change_racing_a_transfer_request_only_one_wins,
+    |app| async move {
+        app.seed_demo().await;
+        let ids = ids(&app).await;
+        for round in 0..5 {
+            let vin = new_vin();
+            let id = insert_vehicle(&app, &vin, ids.sh_yard, &ids, ids.color).await;
+            let (a, b) = two_clients(&app, "sh.manager", "sh.clerk").await;
+            let form = [
+                ("id", id.to_string()),
+                ("to", "reserved".to_owned()),
+                ("version", "1".to_owned()),
+            ];
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let vins = [vin.as_str()];
+            let (rs, rt) = tokio::join!(
+                a.call("inventory/vehicle_status", &form),
+                transfer(&b, ids.sh_yard, ids.sh_showroom, &vins),
+            );
+            let (s, t) = (rs.status().as_u16(), rt.status().as_u16());
+            let open: i64 =
+                sql("SELECT COUNT(*) FROM transfer_items WHERE vehicle_id = $1 AND is_open")
+                    .bind(id)
+                    .scalar(&app.db)
+                    .await
+                    .unwrap();
+            let (status, _) = vehicle_state(&app, id).await;
+            match (s, t) {
+                // Reserved first: a reserved vehicle is not free to move.
+                (200, 409 | 422) => {
+                    assert_eq!((status.as_str(), open), ("reserved", 0), "round {round}")
+                }
+                // Claimed by the transfer first: the status change finds it taken.
+                (409 | 422, 201) => {
+                    assert_eq!((status.as_str(), open), ("in_stock", 1), "round {round}")
+                }
+                other => panic!("round {round}: exactly one may win, got {other:?}"),
+            }
+        }
+    }
+);
+
+both_dbs!(
+    the_same_vin_taken_in_twice_at_once_is_stored_once,
+    |app| async move {
+        app.seed_demo().await;
+        let ids = ids(&app).await;
+        for round in 0..5 {
+            let vin = new_vin();
+            let (a, b) = two_clients(&app, "sh.clerk", "admin").await;
+            let body = serde_json::json!({ "vehicles": [{ "vin": vin, "trim_id": ids.trim,
+                "color_id": ids.color, "warehouse_id": ids.sh_showroom, "cost_fen": 7_000_000 }] });
+            let post = |c: &TestApp| c.client.post(c.url("/api/v1/vehicles")).json(&body).send();
+            let (ra, rb) = tokio::join!(post(&a), post(&b));
+            let mut statuses = [ra.unwrap().status().as_u16(), rb.unwrap().status().as_u16()];
+            statuses.sort_unstable();
+            assert_eq!(statuses[0], 201, "round {round}: one intake goes in");
+            assert!(
+                matches!(statuses[1], 409 | 422),
+                "round {round}: the other is refused, got {statuses:?}"
+            );
+            let stored: i64 = sql("SELECT COUNT(*) FROM vehicles WHERE vin = $1")
+                .bind(&vin)
+                .scalar(&app.db)
+                .await
+                .unwrap();
+            assert_eq!(stored, 1, "round {round}");
+        }
+    }
+);
