@@ -66,13 +66,15 @@ pub fn state() -> Result<AppState, AppError> {
 
 /// The language of the current request (its `lang` cookie).
 pub fn lang() -> Lang {
-    parts()
-        .and_then(|p| {
-            p.headers
-                .get(http::header::COOKIE)
-                .and_then(|v| v.to_str().ok())
-                .map(Lang::from_cookie_header)
-        })
+    parts().map(|p| lang_of(&p.headers)).unwrap_or_default()
+}
+
+/// The language a request's `lang` cookie asks for (Chinese when none).
+pub fn lang_of(headers: &http::HeaderMap) -> Lang {
+    headers
+        .get(http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_cookie_header)
         .unwrap_or_default()
 }
 

@@ -103,3 +103,18 @@ test('a manager sets a threshold and the alert centre and its badge show the ale
   await expect(page.getByTestId('alert-badge')).toBeVisible();
   await expect(page.getByTestId('thresholds-table')).toContainText('0');
 });
+
+test('the alert centre sums up aged stock, and a count opens exactly those vehicles', async ({ page }) => {
+  await login(page, 'sh.sales');
+  await page.goto('/inventory/alerts');
+  const summary = page.getByTestId('aged-summary');
+  await expect(summary).toBeVisible();
+  // The demo stock has vehicles past 30 days; the oldest line comes first.
+  const link = summary.locator('td[data-days="30"] a').first();
+  const n = Number(await link.textContent());
+  expect(n).toBeGreaterThan(0);
+  await link.click();
+  await expect(page).toHaveURL(/min_days=30/);
+  await expect(page.getByTestId('vehicle-total')).toContainText(`共 ${n} 辆`);
+  await expect(page.getByTestId('vehicles-table').locator('tbody tr')).toHaveCount(Math.min(n, 50));
+});

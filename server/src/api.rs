@@ -8,7 +8,7 @@ use app::{
     error::AppError,
     i18n::Lang,
     inventory::{
-        alerts::{self, AlertRow, ThresholdInput, ThresholdRow},
+        alerts::{self, AgedCount, AlertRow, ThresholdInput, ThresholdRow},
         catalog::{self as cat, Catalog},
         matrix::{self, MatrixCell, MatrixFilter, StockMatrix},
         transfers::{self, TransferInput, TransferRow, TransferStep},
@@ -41,11 +41,11 @@ use utoipa::{
                        keys are created by an administrator. Errors are `application/problem+json`."
     ),
     paths(me, list_stores, get_store, catalog, list_vehicles, get_vehicle, intake, vehicle_status,
-          stock_matrix, list_thresholds, put_threshold, delete_threshold, list_alerts,
+          stock_matrix, list_thresholds, put_threshold, delete_threshold, list_alerts, aged_summary,
           list_transfers, get_transfer, request_transfer, transfer_step),
     components(schemas(Me, Store, Problem, ProblemField, Catalog, VehiclePage, VehicleRow, IntakeRequest,
                        VehicleIn, Intaken, StatusChange, StockMatrix, MatrixCell, ThresholdRow, ThresholdInput,
-                       AlertRow, TransferRow, TransferInput, StepRequest)),
+                       AlertRow, AgedCount, TransferRow, TransferInput, StepRequest)),
     modifiers(&BearerKey),
     security(("api_key" = [])),
     tags((name = "auth", description = "Who a key acts as"), (name = "stores", description = "Stores (门店)"),
@@ -110,6 +110,7 @@ pub fn router() -> Router<AppState> {
         .route("/thresholds", get(list_thresholds).put(put_threshold))
         .route("/thresholds/{id}", delete(delete_threshold))
         .route("/alerts", get(list_alerts))
+        .route("/alerts/aged", get(aged_summary))
         .route("/transfers", get(list_transfers).post(request_transfer))
         .route("/transfers/{id}", get(get_transfer))
         .route("/transfers/{id}/{step}", post(transfer_step))
@@ -478,17 +479,45 @@ struct OpenOnly {
     open: Option<bool>,
 }
 
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+struct AlertQuery {
+    /// Only open ones (default true).
+    open: Option<bool>,
+    /// `low`, `high`, `aged`, or several joined by commas (default all).
+    kind: Option<String>,
+}
+
 /// Stock alerts: low, high and aged; open ones first.
-#[utoipa::path(get, path = "/api/v1/alerts", tag = "inventory", params(OpenOnly),
-    responses((status = 200, body = [AlertRow])))]
+#[utoipa::path(get, path = "/api/v1/alerts", tag = "inventory", params(AlertQuery),
+    responses((status = 200, body = [AlertRow]), (status = 422, body = Problem, content_type = INVALID)))]
 async fn list_alerts(
     State(st): State<AppState>,
     Caller(p): Caller,
-    Query(q): Query<OpenOnly>,
+    Query(q): Query<AlertQuery>,
 ) -> Result<Json<Vec<AlertRow>>, ApiError> {
     p.require(Action::ViewStock, Lang::En)?;
     Ok(Json(
-        alerts::ssr::list(&st.db, p.store_scope(), q.open.unwrap_or(true)).await?,
+        alerts::ssr::list(
+            &st.db,
+            p.store_scope(),
+            q.open.unwrap_or(true),
+            q.kind.as_deref(),
+            Lang::En,
+        )
+        .await?,
+    ))
+}
+
+/// Open aged-stock alerts counted by warehouse, model and band (30, 60, 90 days).
+#[utoipa::path(get, path = "/api/v1/alerts/aged", tag = "inventory",
+    responses((status = 200, body = [AgedCount])))]
+async fn aged_summary(
+    State(st): State<AppState>,
+    Caller(p): Caller,
+) -> Result<Json<Vec<AgedCount>>, ApiError> {
+    p.require(Action::ViewStock, Lang::En)?;
+    Ok(Json(
+        alerts::ssr::aged_counts(&st.db, p.store_scope()).await?,
     ))
 }
 

@@ -11,7 +11,7 @@ use app::{
         matrix::{self, MatrixFilter, Pivot},
         vehicles::{self, VehicleFilter},
     },
-    server::{AppState, RequestInfo},
+    server::{lang_of, AppState, RequestInfo},
 };
 use axum::{
     extract::{Multipart, Query, State},
@@ -34,14 +34,6 @@ pub fn router() -> Router<AppState> {
         .route("/inventory/vehicles.xlsx", get(vehicles_xlsx))
         .route("/inventory/intake-template.xlsx", get(template_xlsx))
         .route("/inventory/import", post(import))
-}
-
-fn lang_of(headers: &HeaderMap) -> Lang {
-    headers
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .map(Lang::from_cookie_header)
-        .unwrap_or_default()
 }
 
 /// Server-sent events: `stock` whenever stock moves in a store the caller can see.

@@ -20,6 +20,82 @@ pub fn threshold_breaches(low: Option<i64>, high: Option<i64>, qty: i64) -> (boo
     (low.is_some_and(|l| qty < l), high.is_some_and(|h| qty > h))
 }
 
+/// The kinds of alert, as stored.
+pub const ALERT_KINDS: [&str; 3] = ["low", "high", "aged"];
+
+/// A kind filter as typed (`low,high`; empty for all): the kinds, or the one not known.
+pub fn parse_kinds(s: Option<&str>) -> Result<Vec<&'static str>, String> {
+    let mut kinds = Vec::new();
+    for part in s
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let kind = ALERT_KINDS
+            .into_iter()
+            .find(|k| k.eq_ignore_ascii_case(part))
+            .ok_or_else(|| part.to_owned())?;
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    Ok(kinds)
+}
+
+/// Open aged-stock alerts of one warehouse, model and band (the band's lower edge).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]
+pub struct AgedCount {
+    pub warehouse_id: i64,
+    pub model_id: i64,
+    /// 30, 60 or 90.
+    pub level: i64,
+    pub count: i64,
+}
+
+/// One line of the aged-stock summary: how many of a model in a warehouse have been in
+/// stock at least 30, 60 and 90 days (each count includes the older ones, as the vehicle
+/// list's "at least N days" filter does).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgedLine {
+    pub warehouse_id: i64,
+    pub model_id: i64,
+    /// Vehicles at least [30, 60, 90] days in stock.
+    pub at_least: [i64; 3],
+}
+
+/// The band edges of the summary's columns, youngest first.
+pub const AGED_COLUMNS: [i64; 3] = [30, 60, 90];
+
+/// Folds band counts into summary lines, the oldest stock first.
+pub fn aged_lines(counts: &[AgedCount]) -> Vec<AgedLine> {
+    let mut by_subject = std::collections::BTreeMap::<(i64, i64), [i64; 3]>::new();
+    for c in counts {
+        let line = by_subject.entry((c.warehouse_id, c.model_id)).or_default();
+        for (i, edge) in AGED_COLUMNS.into_iter().enumerate() {
+            if c.level >= edge {
+                line[i] += c.count;
+            }
+        }
+    }
+    let mut lines: Vec<AgedLine> = by_subject
+        .into_iter()
+        .map(|((warehouse_id, model_id), at_least)| AgedLine {
+            warehouse_id,
+            model_id,
+            at_least,
+        })
+        .collect();
+    lines.sort_by(|a, b| {
+        let older = |l: &AgedLine| std::cmp::Reverse([l.at_least[2], l.at_least[1], l.at_least[0]]);
+        older(a)
+            .cmp(&older(b))
+            .then((a.warehouse_id, a.model_id).cmp(&(b.warehouse_id, b.model_id)))
+    });
+    lines
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]
 pub struct ThresholdRow {
@@ -69,10 +145,18 @@ pub struct ThresholdInput {
     pub high_qty: Option<i64>,
 }
 
+/// `kind`: `low`, `high`, `aged` or several joined by commas; none for all.
 #[server(prefix = "/sfn", endpoint = "inventory/alerts")]
-pub async fn list_alerts(open_only: bool) -> Result<Vec<AlertRow>, AppError> {
+pub async fn list_alerts(open_only: bool, kind: Option<String>) -> Result<Vec<AlertRow>, AppError> {
+    let (st, p, lang) = crate::server::require(crate::auth::Action::ViewStock)?;
+    ssr::list(&st.db, p.store_scope(), open_only, kind.as_deref(), lang).await
+}
+
+/// Open aged-stock alerts counted by warehouse, model and band.
+#[server(prefix = "/sfn", endpoint = "inventory/aged_summary")]
+pub async fn aged_summary() -> Result<Vec<AgedCount>, AppError> {
     let (st, p, _) = crate::server::require(crate::auth::Action::ViewStock)?;
-    Ok(ssr::list(&st.db, p.store_scope(), open_only).await?)
+    Ok(ssr::aged_counts(&st.db, p.store_scope()).await?)
 }
 
 /// Open alerts the caller can see: the badge in the shell.
@@ -152,26 +236,57 @@ pub mod ssr {
     use crate::{
         audit::{self, Actor, AuditEntry},
         auth::Principal,
-        db::{now_ms, sql, Db, Tx},
+        db::{now_ms, sql, Db, Tx, Where},
         i18n::Lang,
         server::AppState,
     };
 
+    /// Alerts in the caller's stores, open ones first, at most 500; `kind` as
+    /// [`super::parse_kinds`] reads it.
     pub async fn list(
         db: &Db,
         scope: Option<i64>,
         open_only: bool,
-    ) -> Result<Vec<AlertRow>, sqlx::Error> {
-        sql("SELECT a.id, a.kind, a.store_id, a.warehouse_id, a.model_id, a.color_id, a.vehicle_id,
+        kind: Option<&str>,
+        lang: Lang,
+    ) -> Result<Vec<AlertRow>, AppError> {
+        let kinds = super::parse_kinds(kind).map_err(|bad| {
+            AppError::invalid("kind", lang.tf("alert.bad_kind", &[("kind", &bad)]))
+        })?;
+        let mut w = Where::new();
+        if let Some(store) = scope {
+            w.and("a.store_id = ?", store);
+        }
+        if open_only {
+            w.and_sql("a.closed_at IS NULL");
+        }
+        if !kinds.is_empty() {
+            // The kinds are the constants above, never the caller's text.
+            w.and_sql(&format!("a.kind IN ('{}')", kinds.join("', '")));
+        }
+        Ok(w.build(
+            "SELECT a.id, a.kind, a.store_id, a.warehouse_id, a.model_id, a.color_id, a.vehicle_id,
                     v.vin, a.level, a.quantity, a.opened_at, a.closed_at
-             FROM stock_alerts a LEFT JOIN vehicles v ON v.id = a.vehicle_id
-             WHERE (CAST($1 AS BIGINT) IS NULL OR a.store_id = $1)
-               AND (a.closed_at IS NULL OR NOT $2)
-             ORDER BY a.closed_at IS NOT NULL, CASE a.kind WHEN 'low' THEN 0 WHEN 'high' THEN 1 ELSE 2 END,
+             FROM stock_alerts a LEFT JOIN vehicles v ON v.id = a.vehicle_id",
+            "ORDER BY a.closed_at IS NOT NULL, CASE a.kind WHEN 'low' THEN 0 WHEN 'high' THEN 1 ELSE 2 END,
                       a.level DESC, a.opened_at DESC, a.id DESC
-             LIMIT 500")
-        .bind(scope)
-        .bind(open_only)
+             LIMIT 500",
+        )
+        .fetch_all(db)
+        .await?)
+    }
+
+    /// Open aged-stock alerts by warehouse, model and band.
+    pub async fn aged_counts(db: &Db, scope: Option<i64>) -> Result<Vec<AgedCount>, sqlx::Error> {
+        let mut w = Where::new();
+        w.and_sql("kind = 'aged'").and_sql("closed_at IS NULL");
+        if let Some(store) = scope {
+            w.and("store_id = ?", store);
+        }
+        w.build(
+            "SELECT warehouse_id, model_id, level, COUNT(*) AS count FROM stock_alerts",
+            "GROUP BY warehouse_id, model_id, level ORDER BY warehouse_id, model_id, level",
+        )
         .fetch_all(db)
         .await
     }
@@ -498,6 +613,46 @@ mod tests {
         assert_eq!(threshold_breaches(None, Some(0), 1), (false, true));
         assert_eq!(threshold_breaches(Some(1), None, 0), (true, false));
         assert_eq!(threshold_breaches(None, None, 0), (false, false));
+    }
+
+    #[test]
+    fn kind_filters_name_known_kinds_only() {
+        assert_eq!(parse_kinds(None), Ok(vec![]));
+        assert_eq!(parse_kinds(Some(" ")), Ok(vec![]));
+        assert_eq!(parse_kinds(Some("low,HIGH, low")), Ok(vec!["low", "high"]));
+        assert_eq!(parse_kinds(Some("aged")), Ok(vec!["aged"]));
+        assert_eq!(parse_kinds(Some("low,old")), Err("old".to_owned()));
+    }
+
+    #[test]
+    fn the_aged_summary_counts_each_vehicle_in_every_band_it_reached() {
+        let c = |warehouse_id, model_id, level, count| AgedCount {
+            warehouse_id,
+            model_id,
+            level,
+            count,
+        };
+        let lines = aged_lines(&[
+            c(1, 10, 30, 4),
+            c(1, 10, 60, 2),
+            c(1, 10, 90, 1),
+            c(1, 11, 30, 9),
+            c(2, 10, 90, 1),
+        ]);
+        let at = |w, m| {
+            lines
+                .iter()
+                .find(|l| (l.warehouse_id, l.model_id) == (w, m))
+                .unwrap()
+                .at_least
+        };
+        assert_eq!(at(1, 10), [7, 3, 1]);
+        assert_eq!(at(1, 11), [9, 0, 0]);
+        assert_eq!(at(2, 10), [1, 1, 1]);
+        // The oldest stock leads: ≥ 90 days first, then ≥ 60, then ≥ 30.
+        let order: Vec<_> = lines.iter().map(|l| (l.warehouse_id, l.model_id)).collect();
+        assert_eq!(order, vec![(1, 10), (2, 10), (1, 11)]);
+        assert!(aged_lines(&[]).is_empty());
     }
 
     #[test]

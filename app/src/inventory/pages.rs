@@ -1,7 +1,10 @@
 //! The inventory pages: 库存查询 (live matrix), 车辆列表, 车辆入库, 库存预警, 库存调拨.
 
 use super::{
-    alerts::{list_alerts, list_thresholds, AlertRow, DeleteThreshold, SaveThreshold},
+    alerts::{
+        aged_lines, aged_summary, list_alerts, list_thresholds, AlertRow, DeleteThreshold,
+        SaveThreshold, AGED_COLUMNS,
+    },
     catalog::{load_catalog, Catalog},
     live::use_stock_pulse,
     matrix::{blocks, get_stock_matrix, MatrixFilter, Pivot},
@@ -535,7 +538,19 @@ pub fn AlertsPage() -> impl IntoView {
                 show_closed().is_some(),
             )
         },
-        |(_, _, _, closed)| list_alerts(!closed),
+        // Open: threshold alerts listed, aged stock summed up below (a dealer may have
+        // hundreds of aged vehicles). All: the whole history, one line per alert.
+        |(_, _, _, closed)| list_alerts(!closed, (!closed).then(|| "low,high".to_owned())),
+    );
+    let aged = Resource::new(
+        move || (pulse.get(), show_closed().is_some()),
+        |(_, closed)| async move {
+            if closed {
+                Ok(Vec::new())
+            } else {
+                aged_summary().await
+            }
+        },
     );
     let thresholds = Resource::new(
         move || (pulse.get(), save.version().get(), delete.version().get()),
@@ -551,6 +566,7 @@ pub fn AlertsPage() -> impl IntoView {
                     let role = role.await;
                     let alerts = alerts.await?;
                     let thresholds = thresholds.await?;
+                    let aged = aged_lines(&aged.await?);
                     let may_edit = role.is_some_and(|r| allowed(r, Action::ManageThresholds));
                     let closed = show_closed().is_some();
                     let acat = cat.clone();
@@ -560,6 +576,7 @@ pub fn AlertsPage() -> impl IntoView {
                             <a class="btn" class:btn-primary=!closed href="/inventory/alerts">{lang.t("alert.open")}</a>
                             <a class="btn" class:btn-primary=closed href="/inventory/alerts?closed=1">{lang.t("alert.all")}</a>
                         </div>
+                        {(!closed).then(|| view! { <h2>{lang.t("alert.stock_title")}</h2> })}
                         {alerts.is_empty().then(|| view! { <p class="muted">{lang.t("alert.none")}</p> })}
                         <ul class="alert-list" data-testid="alert-list">
                         {alerts.into_iter().map(|a: AlertRow| {
@@ -589,13 +606,12 @@ pub fn AlertsPage() -> impl IntoView {
                             }
                         }).collect_view()}
                         </ul>
+                        {(!closed).then(|| view! { <AgedSummary lines=aged cat=cat.clone() /> })}
                         <h2>{lang.t("threshold.title")}</h2>
-                        <div class="table-wrap">
+                        <div class="table-wrap section-gap">
                         <table class="table" data-testid="thresholds-table">
                             <thead><tr>
-                                <th>{lang.t("vehicle.warehouse")}</th>
-                                <th>{lang.t("vehicle.model")}</th>
-                                <th>{lang.t("vehicle.color")}</th>
+                                <th>{lang.t("alert.model_place")}</th>
                                 <th class="num">{lang.t("threshold.low")}</th>
                                 <th class="num">{lang.t("threshold.high")}</th>
                                 <th class="num">{lang.t("threshold.in_stock")}</th>
@@ -604,9 +620,9 @@ pub fn AlertsPage() -> impl IntoView {
                             <tbody>
                             {thresholds.into_iter().map(|t| view! {
                                 <tr>
-                                    <td>{tcat.warehouse_name(t.warehouse_id)}</td>
-                                    <td>{tcat.model_name(t.model_id)}</td>
-                                    <td>{t.color_id.map(|c| tcat.color_name(c)).unwrap_or_else(|| lang.t("threshold.all_colors").into())}</td>
+                                    <td class="subject"><strong>{tcat.model_name(t.model_id)}</strong>
+                                        {format!(" · {}", t.color_id.map(|c| tcat.color_name(c)).unwrap_or_else(|| lang.t("threshold.all_colors").into()))}
+                                        <span class="muted">{tcat.warehouse_name(t.warehouse_id)}</span></td>
                                     <td class="num">{t.low_qty.map(|v| v.to_string()).unwrap_or_else(|| "-".into())}</td>
                                     <td class="num">{t.high_qty.map(|v| v.to_string()).unwrap_or_else(|| "-".into())}</td>
                                     <td class="num">{t.in_stock}</td>
@@ -652,6 +668,43 @@ pub fn AlertsPage() -> impl IntoView {
                 </ErrorBoundary>
             </Transition>
         </section>
+    }
+}
+
+/// 库龄预警 summed up: per warehouse and model, the vehicles in stock at least 30, 60 and
+/// 90 days, each count a link to exactly those vehicles.
+#[component]
+fn AgedSummary(lines: Vec<super::alerts::AgedLine>, cat: Catalog) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h2>{lang.t("alert.aged_title")}</h2>
+        <p class="muted">{lang.t("alert.aged_hint")}</p>
+        {lines.is_empty().then(|| view! { <p class="muted">{lang.t("alert.none")}</p> })}
+        {(!lines.is_empty()).then(|| view! {
+            <div class="table-wrap section-gap">
+            <table class="table" data-testid="aged-summary">
+                <thead><tr>
+                    <th>{lang.t("alert.model_place")}</th>
+                    {AGED_COLUMNS.into_iter().map(|d| view! {
+                        <th class="num">{lang.tf("alert.at_least_days", &[("days", &d.to_string())])}</th>
+                    }).collect_view()}
+                </tr></thead>
+                <tbody>
+                {lines.into_iter().map(|l| view! {
+                    <tr>
+                        <td class="subject"><strong>{cat.model_name(l.model_id)}</strong>
+                            <span class="muted">{cat.warehouse_name(l.warehouse_id)}</span></td>
+                        {AGED_COLUMNS.into_iter().zip(l.at_least).map(|(days, n)| view! {
+                            <td class="num" data-days=days>{(n > 0).then(|| view! {
+                                <a class="count-link" href=format!("/inventory/vehicles?warehouse_id={}&model_id={}&status=in_stock&min_days={days}", l.warehouse_id, l.model_id)>{n}</a>
+                            })}{(n == 0).then_some("-")}</td>
+                        }).collect_view()}
+                    </tr>
+                }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        })}
     }
 }
 

@@ -956,3 +956,83 @@ both_dbs!(
         }
     }
 );
+
+/// The aged-stock summary of one warehouse and model, as the alert centre shows it.
+async fn aged_line(app: &TestApp, warehouse: i64, model: i64) -> [i64; 3] {
+    let counts: Vec<app::inventory::alerts::AgedCount> =
+        app.get("/api/v1/alerts/aged").await.json().await.unwrap();
+    app::inventory::alerts::aged_lines(&counts)
+        .into_iter()
+        .find(|l| (l.warehouse_id, l.model_id) == (warehouse, model))
+        .map(|l| l.at_least)
+        .unwrap_or_default()
+}
+
+both_dbs!(
+    the_aged_summary_counts_what_its_links_list,
+    |app| async move {
+        app.seed_demo().await;
+        app.login_as("sh.clerk").await;
+        let ids = ids(&app).await;
+        let before = aged_line(&app, ids.sh_yard, ids.model).await;
+        let today = app::inventory::alerts::ssr::today();
+        let vehicles: Vec<_> = [35, 65, 95, 5]
+            .into_iter()
+            .map(|days| {
+                let arrival = (today - chrono::Duration::days(days))
+                    .format("%Y-%m-%d")
+                    .to_string();
+                serde_json::json!({ "vin": new_vin(), "trim_id": ids.trim, "color_id": ids.color,
+                    "warehouse_id": ids.sh_yard, "cost_fen": 7_000_000, "arrival_date": arrival })
+            })
+            .collect();
+        let res = app
+            .client
+            .post(app.url("/api/v1/vehicles"))
+            .json(&serde_json::json!({ "vehicles": vehicles }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "{:?}", res.text().await);
+        let after = aged_line(&app, ids.sh_yard, ids.model).await;
+        // 35 days counts at ≥ 30; 65 at ≥ 30 and ≥ 60; 95 in all three; 5 in none.
+        assert_eq!(
+            after,
+            [before[0] + 3, before[1] + 2, before[2] + 1],
+            "before {before:?}"
+        );
+        // Each count is exactly the vehicle list its link opens.
+        for (days, count) in app::inventory::alerts::AGED_COLUMNS.into_iter().zip(after) {
+            let page: serde_json::Value = app
+                .get(&format!(
+                    "/api/v1/vehicles?warehouse_id={}&model_id={}&status=in_stock&min_days={days}",
+                    ids.sh_yard, ids.model
+                ))
+                .await
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(page["total"], count, "at least {days} days");
+        }
+        // The alert list filters by kind; an unknown kind is a field error.
+        let aged: Vec<serde_json::Value> = app
+            .get("/api/v1/alerts?kind=aged")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(aged.len() >= 3 && aged.iter().all(|a| a["kind"] == "aged"));
+        let stock: Vec<serde_json::Value> = app
+            .get("/api/v1/alerts?kind=low,high&open=false")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(stock.iter().all(|a| a["kind"] != "aged"));
+        let (status, field, _) = error_field(app.get("/api/v1/alerts?kind=old").await).await;
+        assert_eq!((status, field.as_str()), (422, "kind"));
+        // The other store does not see SH01's aged stock.
+        app.login_as("hz.sales").await;
+        assert_eq!(aged_line(&app, ids.sh_yard, ids.model).await, [0, 0, 0]);
+    }
+);
