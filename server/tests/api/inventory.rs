@@ -631,16 +631,7 @@ both_dbs!(
         for round in 0..5 {
             let vin = new_vin();
             insert_vehicle(&app, &vin, ids.sh_yard, &ids, ids.color).await;
-            let a = TestApp {
-                client: app.new_client(),
-                ..app.clone_handle()
-            };
-            let b = TestApp {
-                client: app.new_client(),
-                ..app.clone_handle()
-            };
-            a.login_as("sh.clerk").await;
-            b.login_as("sh.manager").await;
+            let (a, b) = two_clients(&app, "sh.clerk", "sh.manager").await;
             let vins = [vin.as_str()];
             let (ra, rb) = tokio::join!(
                 transfer(&a, ids.sh_yard, ids.sh_showroom, &vins),
@@ -830,17 +821,11 @@ async fn two_clients(app: &TestApp, a_user: &str, b_user: &str) -> (TestApp, Tes
 }
 
 async fn vehicle_state(app: &TestApp, id: i64) -> (String, i64) {
-    let status: String = sql("SELECT status FROM vehicles WHERE id = $1")
+    sql("SELECT status, version FROM vehicles WHERE id = $1")
         .bind(id)
-        .scalar(&app.db)
+        .fetch_one(&app.db)
         .await
-        .unwrap();
-    let version: i64 = sql("SELECT version FROM vehicles WHERE id = $1")
-        .bind(id)
-        .scalar(&app.db)
-        .await
-        .unwrap();
-    (status, version)
+        .unwrap()
 }
 
 both_dbs!(
