@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints inventory figures: stock-matrix latency over 100,000 vehicles (REST, median and
-# p95) and intake throughput, on SQLite and on a throwaway PostgreSQL 15 cluster.
+# p95), intake throughput and live-event delay, on SQLite and on a throwaway PostgreSQL 15 cluster.
 # Usage: bash bench/inventory.sh [vehicles]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,6 +1,7 @@
 //! Prints inventory figures on SQLite and (when `FORECOURT_TEST_PG` names a server) on
 //! PostgreSQL: stock-matrix latency over 100,000 vehicles through the REST API, and
-//! intake throughput (batches and one at a time).
+//! intake throughput (batches and one at a time), and how soon an open event stream
+//! hears of an intake (on PostgreSQL through NOTIFY / LISTEN).
 //!
 //! `cargo run --release -p server --example inventory_bench [-- vehicles]`
 
@@ -244,6 +245,55 @@ async fn bench(name: &str, url: DbUrl, vehicles: i64) -> anyhow::Result<()> {
         "[{name}] intake one at a time: {:.0} vehicles/s ({singles} requests, mean {:.1} ms each)",
         singles as f64 / secs,
         secs * 1000.0 / singles as f64
+    );
+
+    // Live stock: an event stream open as a sales tablet's is, timed from the intake's
+    // request to the event's arrival, and from the intake's response to it.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Instant>();
+    let stream = client
+        .get(format!("{base}/events/stock"))
+        .bearer_auth(&clerk)
+        .send()
+        .await?;
+    anyhow::ensure!(stream.status().is_success(), "events: {}", stream.status());
+    tokio::spawn(async move {
+        use futures::StreamExt;
+        let mut body = stream.bytes_stream();
+        while let Some(Ok(chunk)) = body.next().await {
+            // One chunk per event here; each event starts with its name.
+            for _ in String::from_utf8_lossy(&chunk).matches("event: stock") {
+                let _ = tx.send(Instant::now());
+            }
+        }
+    });
+    let (mut from_request, mut after_response) = (Vec::new(), Vec::new());
+    for _ in 0..50 {
+        while rx.try_recv().is_ok() {}
+        let start = Instant::now();
+        let res = client
+            .post(format!("{base}/api/v1/vehicles"))
+            .bearer_auth(&clerk)
+            .json(&serde_json::json!({ "vehicles": [{ "vin": next_vin()?, "trim_id": trim, "color_id": color, "warehouse_id": wh, "cost_fen": 7_000_000 }] }))
+            .send()
+            .await?;
+        let answered = Instant::now();
+        anyhow::ensure!(
+            res.status().as_u16() == 201,
+            "intake: {}",
+            res.text().await?
+        );
+        let heard = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("event stream ended"))?;
+        from_request.push(heard - start);
+        after_response.push(heard.saturating_duration_since(answered));
+    }
+    println!(
+        "[{name}] live stock event, intake request → event heard: median {:.1} ms, p95 {:.1} ms; after the intake's response: median {:.1} ms, p95 {:.1} ms (50 intakes)",
+        percentile(&mut from_request, 0.5),
+        percentile(&mut from_request, 0.95),
+        percentile(&mut after_response, 0.5),
+        percentile(&mut after_response, 0.95),
     );
     db.close().await;
     let _ = std::fs::remove_dir_all(&dir);
