@@ -22,14 +22,31 @@ pub fn use_stock_pulse() -> RwSignal<u64> {
         .unwrap_or_else(|| RwSignal::new(0))
 }
 
+/// How long announcements are gathered before the page refetches: short against the 2 s
+/// a tablet has to show a change, long enough to fold a burst into one query.
+#[cfg(feature = "hydrate")]
+const GATHER: std::time::Duration = std::time::Duration::from_millis(250);
+
 #[cfg(feature = "hydrate")]
 fn connect(pulse: RwSignal<u64>) {
     use wasm_bindgen::{closure::Closure, JsCast};
     let Ok(source) = web_sys::EventSource::new("/events/stock") else {
         return;
     };
+    // Announcements arriving close together (several clerks at work, a script calling the
+    // API) are gathered into one refetch: the first starts a short wait, the rest join it.
+    let waiting = std::rc::Rc::new(std::cell::Cell::new(false));
     let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-        pulse.update(|n| *n += 1);
+        if !waiting.replace(true) {
+            let waiting = waiting.clone();
+            set_timeout(
+                move || {
+                    waiting.set(false);
+                    pulse.update(|n| *n += 1);
+                },
+                GATHER,
+            );
+        }
     });
     let _ = source.add_event_listener_with_callback("stock", on_change.as_ref().unchecked_ref());
     on_change.forget();
