@@ -129,6 +129,31 @@ async fn time_get(
     ))
 }
 
+/// One vehicle through `POST /api/v1/vehicles`, at (trim, colour, warehouse).
+async fn intake_one(
+    client: &reqwest::Client,
+    base: &str,
+    key: &str,
+    vin: &str,
+    (trim, color, warehouse): (i64, i64, i64),
+) -> anyhow::Result<()> {
+    let res = client
+        .post(format!("{base}/api/v1/vehicles"))
+        .bearer_auth(key)
+        .json(
+            &serde_json::json!({ "vehicles": [{ "vin": vin, "trim_id": trim, "color_id": color,
+            "warehouse_id": warehouse, "cost_fen": 7_000_000 }] }),
+        )
+        .send()
+        .await?;
+    anyhow::ensure!(
+        res.status().as_u16() == 201,
+        "intake: {}",
+        res.text().await?
+    );
+    Ok(())
+}
+
 async fn bench(name: &str, url: DbUrl, vehicles: i64) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("forecourt-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
@@ -228,17 +253,7 @@ async fn bench(name: &str, url: DbUrl, vehicles: i64) -> anyhow::Result<()> {
     let singles = 200;
     let start = Instant::now();
     for _ in 0..singles {
-        let res = client
-            .post(format!("{base}/api/v1/vehicles"))
-            .bearer_auth(&clerk)
-            .json(&serde_json::json!({ "vehicles": [{ "vin": next_vin()?, "trim_id": trim, "color_id": color, "warehouse_id": wh, "cost_fen": 7_000_000 }] }))
-            .send()
-            .await?;
-        anyhow::ensure!(
-            res.status().as_u16() == 201,
-            "intake: {}",
-            res.text().await?
-        );
+        intake_one(&client, &base, &clerk, &next_vin()?, (trim, color, wh)).await?;
     }
     let secs = start.elapsed().as_secs_f64();
     println!(
@@ -270,18 +285,8 @@ async fn bench(name: &str, url: DbUrl, vehicles: i64) -> anyhow::Result<()> {
     for _ in 0..50 {
         while rx.try_recv().is_ok() {}
         let start = Instant::now();
-        let res = client
-            .post(format!("{base}/api/v1/vehicles"))
-            .bearer_auth(&clerk)
-            .json(&serde_json::json!({ "vehicles": [{ "vin": next_vin()?, "trim_id": trim, "color_id": color, "warehouse_id": wh, "cost_fen": 7_000_000 }] }))
-            .send()
-            .await?;
+        intake_one(&client, &base, &clerk, &next_vin()?, (trim, color, wh)).await?;
         let answered = Instant::now();
-        anyhow::ensure!(
-            res.status().as_u16() == 201,
-            "intake: {}",
-            res.text().await?
-        );
         let heard = tokio::time::timeout(Duration::from_secs(5), rx.recv())
             .await?
             .ok_or_else(|| anyhow::anyhow!("event stream ended"))?;
