@@ -22,6 +22,17 @@ async function total(page: Page): Promise<number> {
   return Number(await page.getByTestId('matrix-total').textContent());
 }
 
+/** Signs in, opens the stock page listening for changes, marks the window (a reload
+ *  would wipe the mark out, `__stillHere`) and returns the total it shows. */
+async function openLiveStock(page: Page, user: string): Promise<number> {
+  await login(page, user);
+  await gotoHydrated(page, '/inventory');
+  await expect(page.locator('body[data-live="on"]')).toBeAttached();
+  const shown = await total(page);
+  await page.evaluate(() => ((window as any).__stillHere = true));
+  return shown;
+}
+
 test('the stock matrix drills down into the vehicles behind a count', async ({ page }) => {
   await login(page, 'sh.sales');
   await page.goto('/inventory');
@@ -51,12 +62,7 @@ test('rows and columns switch between trims and colours', async ({ page }) => {
 
 test('an intake made on another tablet appears on an open stock page without reloading', async ({ page, browser }, info) => {
   test.skip(info.project.name.includes('no-js'), 'live updates need JavaScript');
-  await login(page, 'sh.sales');
-  await gotoHydrated(page, '/inventory');
-  await expect(page.locator('body[data-live="on"]')).toBeAttached();
-  const before = await total(page);
-  // A marker that a reload would wipe out.
-  await page.evaluate(() => ((window as any).__stillHere = true));
+  const before = await openLiveStock(page, 'sh.sales');
 
   const clerk = await browser.newContext({ viewport: { width: 820, height: 1180 } });
   const other = await clerk.newPage();
@@ -122,11 +128,7 @@ test('the alert centre sums up aged stock, and a count opens exactly those vehic
 
 test('a burst of intakes through the API shows in full on an open stock page', async ({ page }, info) => {
   test.skip(info.project.name.includes('no-js'), 'live updates need JavaScript');
-  await login(page, 'sh.clerk');
-  await gotoHydrated(page, '/inventory');
-  await expect(page.locator('body[data-live="on"]')).toBeAttached();
-  const before = await total(page);
-  await page.evaluate(() => ((window as any).__stillHere = true));
+  const before = await openLiveStock(page, 'sh.clerk');
   // Ten intakes at once through the REST API, as an integration would send them.
   const cat = await (await page.request.get('/api/v1/catalog')).json();
   const model = cat.models[0].id;

@@ -6,12 +6,12 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// The days in stock at which a vehicle counts as aged, oldest band first.
-pub const AGED_LEVELS: [i64; 3] = [90, 60, 30];
+/// The days in stock at which a vehicle counts as aged, youngest band first.
+pub const AGED_LEVELS: [i64; 3] = [30, 60, 90];
 
 /// The aged band a vehicle in stock for `days` falls in, if any.
 pub fn aged_level(days: i64) -> Option<i64> {
-    AGED_LEVELS.into_iter().find(|l| days >= *l)
+    AGED_LEVELS.into_iter().rev().find(|l| days >= *l)
 }
 
 /// Which of a threshold's alerts should be open at `qty` vehicles in stock: low opens
@@ -61,19 +61,16 @@ pub struct AgedCount {
 pub struct AgedLine {
     pub warehouse_id: i64,
     pub model_id: i64,
-    /// Vehicles at least [30, 60, 90] days in stock.
+    /// Vehicles at least [30, 60, 90] days in stock (the bands of [`AGED_LEVELS`]).
     pub at_least: [i64; 3],
 }
-
-/// The band edges of the summary's columns, youngest first.
-pub const AGED_COLUMNS: [i64; 3] = [30, 60, 90];
 
 /// Folds band counts into summary lines, the oldest stock first.
 pub fn aged_lines(counts: &[AgedCount]) -> Vec<AgedLine> {
     let mut by_subject = std::collections::BTreeMap::<(i64, i64), [i64; 3]>::new();
     for c in counts {
         let line = by_subject.entry((c.warehouse_id, c.model_id)).or_default();
-        for (i, edge) in AGED_COLUMNS.into_iter().enumerate() {
+        for (i, edge) in AGED_LEVELS.into_iter().enumerate() {
             if c.level >= edge {
                 line[i] += c.count;
             }

@@ -3,7 +3,7 @@
 use super::{
     alerts::{
         aged_lines, aged_summary, list_alerts, list_thresholds, AlertRow, DeleteThreshold,
-        SaveThreshold, AGED_COLUMNS,
+        SaveThreshold, AGED_LEVELS,
     },
     catalog::{load_catalog, Catalog},
     live::use_stock_pulse,
@@ -589,11 +589,12 @@ pub fn AlertsPage() -> impl IntoView {
                                 "high" => lang.tf("alert.high_detail", &[("qty", &a.quantity.to_string()), ("level", &a.level.to_string())]),
                                 _ => lang.tf("alert.aged_detail", &[("level", &a.level.to_string())]),
                             };
-                            let link = match (a.kind.as_str(), a.vin.clone()) {
-                                ("aged", Some(vin)) => format!("/inventory/vehicles?q={vin}"),
-                                _ => format!("/inventory/vehicles?warehouse_id={}&model_id={}&status=in_stock{}", a.warehouse_id, a.model_id,
-                                    a.color_id.map(|c| format!("&color_id={c}")).unwrap_or_default()),
+                            let filter = match (a.kind.as_str(), a.vin.clone()) {
+                                ("aged", Some(vin)) => VehicleFilter { q: Some(vin), ..Default::default() },
+                                _ => VehicleFilter { warehouse_id: Some(a.warehouse_id), model_id: Some(a.model_id), color_id: a.color_id,
+                                    status: Some("in_stock".into()), ..Default::default() },
                             };
+                            let link = format!("/inventory/vehicles?{}", filter.to_query());
                             view! {
                                 <li class=format!("alert alert-{}", a.kind) class:closed=a.closed_at.is_some() data-kind=a.kind.clone()>
                                     <span class="badge">{lang.t(alert_kind_key(&a.kind))}</span>
@@ -685,7 +686,7 @@ fn AgedSummary(lines: Vec<super::alerts::AgedLine>, cat: Catalog) -> impl IntoVi
             <table class="table" data-testid="aged-summary">
                 <thead><tr>
                     <th>{lang.t("alert.model_place")}</th>
-                    {AGED_COLUMNS.into_iter().map(|d| view! {
+                    {AGED_LEVELS.into_iter().map(|d| view! {
                         <th class="num">{lang.tf("alert.at_least_days", &[("days", &d.to_string())])}</th>
                     }).collect_view()}
                 </tr></thead>
@@ -694,9 +695,11 @@ fn AgedSummary(lines: Vec<super::alerts::AgedLine>, cat: Catalog) -> impl IntoVi
                     <tr>
                         <td class="subject"><strong>{cat.model_name(l.model_id)}</strong>
                             <span class="muted">{cat.warehouse_name(l.warehouse_id)}</span></td>
-                        {AGED_COLUMNS.into_iter().zip(l.at_least).map(|(days, n)| view! {
+                        {AGED_LEVELS.into_iter().zip(l.at_least).map(|(days, n)| view! {
                             <td class="num" data-days=days>{(n > 0).then(|| view! {
-                                <a class="count-link" href=format!("/inventory/vehicles?warehouse_id={}&model_id={}&status=in_stock&min_days={days}", l.warehouse_id, l.model_id)>{n}</a>
+                                <a class="count-link" href=format!("/inventory/vehicles?{}", VehicleFilter {
+                                    warehouse_id: Some(l.warehouse_id), model_id: Some(l.model_id), status: Some("in_stock".into()),
+                                    min_days: Some(days), ..Default::default() }.to_query())>{n}</a>
                             })}{(n == 0).then_some("-")}</td>
                         }).collect_view()}
                     </tr>

@@ -987,7 +987,7 @@ both_dbs!(
             "before {before:?}"
         );
         // Each count is exactly the vehicle list its link opens.
-        for (days, count) in app::inventory::alerts::AGED_COLUMNS.into_iter().zip(after) {
+        for (days, count) in app::inventory::alerts::AGED_LEVELS.into_iter().zip(after) {
             let page: serde_json::Value = app
                 .get(&format!(
                     "/api/v1/vehicles?warehouse_id={}&model_id={}&status=in_stock&min_days={days}",
