@@ -45,23 +45,45 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
-if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
-  say "cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on 2 cores)"
-  cargo install --locked "cargo-leptos@$CARGO_LEPTOS_VERSION" --features no_downloads
+# Build tools need not be maximally optimised: cargo-leptos's own release profile is fat
+# LTO with one codegen unit, whose final link alone took most of a 26-minute install on
+# 2 cores. Thin-local LTO and 16 codegen units build the same tools in a fraction of that.
+fast_tool_build() {
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=2 CARGO_PROFILE_RELEASE_DEBUG=false "$@"
+}
+
+# npm downloads while cargo compiles: nothing waits that need not.
+npm_pid=""
+if [ ! -f "$ROOT/end2end/node_modules/.package-lock.json" ] \
+  || [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then
+  say "npm ci (end2end: binaryen, @playwright/test), in the background"
+  (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) &
+  npm_pid=$!
 fi
 
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WBG_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
-if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WBG_VERSION" ]; then
-  say "wasm-bindgen-cli $WBG_VERSION (about 3 minutes)"
-  # Not --locked: its lockfile names a crate version the registry may lack.
-  cargo install wasm-bindgen-cli --version "$WBG_VERSION"
+need_leptos=""; need_wbg=""
+[ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" = "$CARGO_LEPTOS_VERSION" ] || need_leptos=1
+[ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" = "$WBG_VERSION" ] || need_wbg=1
+if [ -n "$need_leptos$need_wbg" ]; then
+  # The two compile side by side: each one's serial stretches (downloads, build scripts,
+  # the final link) leave a core to the other.
+  [ -n "$need_leptos" ] && say "cargo-leptos $CARGO_LEPTOS_VERSION (about 8 minutes on 2 cores)"
+  [ -n "$need_wbg" ] && say "wasm-bindgen-cli $WBG_VERSION (about 3 minutes)"
+  wbg_pid=""
+  if [ -n "$need_wbg" ]; then
+    # Not --locked: its lockfile names a crate version the registry may lack.
+    fast_tool_build cargo install --quiet wasm-bindgen-cli --version "$WBG_VERSION" &
+    wbg_pid=$!
+  fi
+  if [ -n "$need_leptos" ]; then
+    fast_tool_build cargo install --quiet --locked "cargo-leptos@$CARGO_LEPTOS_VERSION" --features no_downloads
+  fi
+  [ -z "$wbg_pid" ] || wait "$wbg_pid"
 fi
 
 # --- npm: wasm-opt (binaryen) for release builds, Playwright for browser tests ---------
-if [ ! -f "$ROOT/end2end/node_modules/.package-lock.json" ] \
-  || [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then
-  say "npm ci (end2end: binaryen, @playwright/test)"
-  (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
-fi
+[ -z "$npm_pid" ] || wait "$npm_pid"
 command -v wasm-opt >/dev/null || { echo "wasm-opt missing after npm ci" >&2; exit 1; }

@@ -3,6 +3,8 @@
 pub mod api_keys;
 pub mod audit;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod rest;
 pub mod stores;
 pub mod users;
 

@@ -57,7 +57,7 @@ pub async fn record<'e>(
     actor: Actor<'_>,
     entry: AuditEntry<'_>,
     request_id: Option<&str>,
-) -> Result<(), sqlx::Error> {
+) -> crate::db::DbResult<()> {
     let (user_id, key_id, label) = match actor {
         Actor::Principal(p) => (p.user_id, p.api_key_id, p.audit_label()),
         Actor::System(s) => (None, None, format!("system:{s}")),

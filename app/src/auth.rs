@@ -9,6 +9,8 @@ pub mod password;
 pub mod permissions;
 pub mod principal;
 #[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
 pub mod session;
 
 pub use permissions::{allowed, Action};

@@ -11,7 +11,8 @@ use sqlx::{
     },
     Arguments, FromRow, PgPool, Postgres, Sqlite, SqlitePool, Transaction,
 };
-use std::{borrow::Cow, str::FromStr, time::Duration};
+use std::{borrow::Cow, panic::Location, str::FromStr, time::Duration};
+use tracing::Instrument;
 
 /// The database the application runs on.
 #[derive(Clone, Debug)]
@@ -135,21 +136,72 @@ impl<'a> From<&'a mut Conn> for Exec<'a> {
     }
 }
 
-/// One SQL statement with its bound values.
+/// One SQL statement with its bound values, and where in the code it is written (its
+/// name in logs, traces and database errors).
 #[derive(Clone, Debug)]
 #[must_use = "a statement does nothing until it is run"]
 pub struct Sql {
     text: Cow<'static, str>,
     args: Vec<Val>,
+    at: &'static Location<'static>,
 }
 
 /// Starts a statement: `sql("SELECT … WHERE id = $1").bind(id).fetch_one(&db)`.
+#[track_caller]
 pub fn sql(text: impl Into<Cow<'static, str>>) -> Sql {
     Sql {
         text: text.into(),
         args: Vec::new(),
+        at: Location::caller(),
     }
 }
+
+/// A database error, naming the statement that failed (`app/src/…/vehicles.rs:212`).
+#[derive(Debug)]
+pub struct DbError {
+    pub statement: Option<&'static Location<'static>>,
+    pub source: sqlx::Error,
+}
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.statement {
+            Some(at) => write!(
+                f,
+                "statement at {}:{}: {}",
+                at.file(),
+                at.line(),
+                self.source
+            ),
+            None => write!(f, "{}", self.source),
+        }
+    }
+}
+
+impl std::error::Error for DbError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// Errors outside a statement (connecting, beginning or committing a transaction).
+impl From<sqlx::Error> for DbError {
+    fn from(source: sqlx::Error) -> Self {
+        DbError {
+            statement: None,
+            source,
+        }
+    }
+}
+
+impl DbError {
+    /// Is this a unique-constraint violation (on either database)?
+    pub fn is_unique_violation(&self) -> bool {
+        is_unique_violation(&self.source)
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;
 
 fn sqlite_args(vals: Vec<Val>) -> Result<SqliteArguments<'static>, sqlx::Error> {
     let mut a = SqliteArguments::default();
@@ -182,8 +234,9 @@ fn pg_args(vals: Vec<Val>) -> Result<PgArguments, sqlx::Error> {
 /// Runs `sqlx::$f::<_, $t, _>(…).$call(…)` against whichever database `$exec` is.
 macro_rules! dispatch {
     ($self:ident, $exec:ident, $f:ident, $t:ty, $call:ident) => {{
-        let Sql { text, args } = $self;
-        match $exec.into() {
+        let Sql { text, args, at } = $self;
+        let span = tracing::debug_span!("sql", at = %format_args!("{}:{}", at.file(), at.line()));
+        async move { match $exec.into() {
             Exec::SqlitePool(p) => {
                 sqlx::$f::<_, $t, _>(&*text, sqlite_args(args)?)
                     .$call(p)
@@ -200,7 +253,10 @@ macro_rules! dispatch {
                     .$call(&mut *c)
                     .await
             }
-        }
+        } }
+        .instrument(span)
+        .await
+        .map_err(|source| DbError { statement: Some(at), source })
     }};
 }
 
@@ -214,7 +270,7 @@ impl Sql {
     pub fn retext(self, text: impl Into<Cow<'static, str>>) -> Self {
         Sql {
             text: text.into(),
-            args: self.args,
+            ..self
         }
     }
 
@@ -223,7 +279,19 @@ impl Sql {
     }
 
     /// Runs the statement; returns the number of rows it changed.
-    pub async fn execute<'a>(self, exec: impl Into<Exec<'a>>) -> Result<u64, sqlx::Error> {
+    pub async fn execute<'a>(self, exec: impl Into<Exec<'a>>) -> DbResult<u64> {
+        let at = self.at;
+        let span = tracing::debug_span!("sql", at = %format_args!("{}:{}", at.file(), at.line()));
+        self.execute_inner(exec)
+            .instrument(span)
+            .await
+            .map_err(|source| DbError {
+                statement: Some(at),
+                source,
+            })
+    }
+
+    async fn execute_inner<'a>(self, exec: impl Into<Exec<'a>>) -> Result<u64, sqlx::Error> {
         let n = match exec.into() {
             Exec::SqlitePool(p) => sqlx::query_with(&self.text, sqlite_args(self.args)?)
                 .execute(p)
@@ -245,29 +313,23 @@ impl Sql {
         Ok(n)
     }
 
-    pub async fn fetch_all<'a, T: Record>(
-        self,
-        exec: impl Into<Exec<'a>>,
-    ) -> Result<Vec<T>, sqlx::Error> {
+    pub async fn fetch_all<'a, T: Record>(self, exec: impl Into<Exec<'a>>) -> DbResult<Vec<T>> {
         dispatch!(self, exec, query_as_with, T, fetch_all)
     }
 
     pub async fn fetch_optional<'a, T: Record>(
         self,
         exec: impl Into<Exec<'a>>,
-    ) -> Result<Option<T>, sqlx::Error> {
+    ) -> DbResult<Option<T>> {
         dispatch!(self, exec, query_as_with, T, fetch_optional)
     }
 
-    pub async fn fetch_one<'a, T: Record>(
-        self,
-        exec: impl Into<Exec<'a>>,
-    ) -> Result<T, sqlx::Error> {
+    pub async fn fetch_one<'a, T: Record>(self, exec: impl Into<Exec<'a>>) -> DbResult<T> {
         dispatch!(self, exec, query_as_with, T, fetch_one)
     }
 
     /// The first column of the one row the statement returns.
-    pub async fn scalar<'a, T: Scalar>(self, exec: impl Into<Exec<'a>>) -> Result<T, sqlx::Error> {
+    pub async fn scalar<'a, T: Scalar>(self, exec: impl Into<Exec<'a>>) -> DbResult<T> {
         dispatch!(self, exec, query_scalar_with, T, fetch_one)
     }
 
@@ -275,7 +337,7 @@ impl Sql {
     pub async fn scalar_optional<'a, T: Scalar>(
         self,
         exec: impl Into<Exec<'a>>,
-    ) -> Result<Option<T>, sqlx::Error> {
+    ) -> DbResult<Option<T>> {
         dispatch!(self, exec, query_scalar_with, T, fetch_optional)
     }
 }
@@ -308,6 +370,7 @@ impl Where {
     }
 
     /// `head WHERE … tail`, with the values bound.
+    #[track_caller]
     pub fn build(&self, head: &str, tail: &str) -> Sql {
         let clause = if self.conds.is_empty() {
             String::new()
@@ -317,6 +380,7 @@ impl Where {
         Sql {
             text: format!("{head}{clause} {tail}").into(),
             args: self.args.clone(),
+            at: Location::caller(),
         }
     }
 }
@@ -422,7 +486,7 @@ impl Db {
     }
 
     /// Answers when the database does (for `/healthz`).
-    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+    pub async fn ping(&self) -> DbResult<()> {
         sql("SELECT CAST(1 AS BIGINT)")
             .scalar::<i64>(self)
             .await

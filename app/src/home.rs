@@ -1,6 +1,10 @@
 //! The home page: the caller's store (or the group) at a glance.
 
-use crate::{components::Stat, error::AppError, i18n::use_lang};
+use crate::{
+    components::{Page, Stat},
+    error::AppError,
+    i18n::use_lang,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -19,22 +23,18 @@ pub struct HomeCounts {
 /// Live counts for the signed-in user's scope: their store, or every store for group roles.
 #[server(prefix = "/sfn", endpoint = "home_summary")]
 pub async fn home_summary() -> Result<HomeCounts, AppError> {
-    use crate::{auth::Action, server};
-    let p = server::principal()?;
-    p.require(Action::ViewDashboard, server::lang())?;
-    let st = server::state()?;
-    ssr::summary(&st.db, p.store_scope())
-        .await
-        .map_err(Into::into)
+    service::summary(&crate::ctx::Ctx::current()?).await
 }
 
 #[cfg(feature = "ssr")]
-pub mod ssr {
+pub mod service {
     use super::HomeCounts;
-    use crate::db::{sql, Db};
+    use crate::{auth::Action, ctx::Ctx, db::sql, error::AppError};
 
-    /// Counts for one store, or all stores when `store` is `None`.
-    pub async fn summary(db: &Db, store: Option<i64>) -> Result<HomeCounts, sqlx::Error> {
+    /// Counts for the caller's store, or all stores for group roles.
+    #[tracing::instrument(name = "home.summary", skip_all)]
+    pub async fn summary(ctx: &Ctx) -> Result<HomeCounts, AppError> {
+        let store = ctx.require(Action::ViewDashboard)?.store_scope();
         // `$1 IS NULL` keeps one statement for both scopes; CAST gives PostgreSQL a type.
         #[derive(sqlx::FromRow)]
         struct Row {
@@ -66,7 +66,7 @@ pub mod ssr {
                (SELECT COUNT(*) FROM models) AS models",
         )
         .bind(store)
-        .fetch_one(db)
+        .fetch_one(ctx.db())
         .await?;
         Ok(HomeCounts {
             stores: r.stores,
@@ -86,26 +86,21 @@ pub fn HomePage() -> impl IntoView {
     let lang = use_lang();
     let summary = Resource::new(|| (), |_| home_summary());
     view! {
-        <section class="page">
-            <h1 class="page-title">{lang.t("home.title")}</h1>
-            <Transition fallback=move || view! { <p class="muted">{lang.t("common.loading")}</p> }>
-                <ErrorBoundary fallback=crate::components::error_fallback>
-                {move || Suspend::new(async move {
-                    summary.await.map(|s| view! {
-                        <div class="stats" data-testid="home-stats">
-                            <Stat label=lang.t("home.in_stock") value=s.vehicles_in_stock testid="stat-in-stock" />
-                            <Stat label=lang.t("home.in_transit") value=s.vehicles_in_transit testid="stat-in-transit" />
-                            <Stat label=lang.t("home.reserved") value=s.vehicles_reserved testid="stat-reserved" />
-                            <Stat label=lang.t("home.customers") value=s.customers testid="stat-customers" />
-                            <Stat label=lang.t("home.models") value=s.models testid="stat-models" />
-                            <Stat label=lang.t("home.stores") value=s.stores testid="stat-stores" />
-                            <Stat label=lang.t("home.warehouses") value=s.warehouses testid="stat-warehouses" />
-                            <Stat label=lang.t("home.staff") value=s.staff testid="stat-staff" />
-                        </div>
-                    })
-                })}
-            </ErrorBoundary>
-            </Transition>
-        </section>
+        <Page title="home.title">
+            {move || Suspend::new(async move {
+                summary.await.map(|s| view! {
+                    <div class="stats" data-testid="home-stats">
+                        <Stat label=lang.t("home.in_stock") value=s.vehicles_in_stock testid="stat-in-stock" />
+                        <Stat label=lang.t("home.in_transit") value=s.vehicles_in_transit testid="stat-in-transit" />
+                        <Stat label=lang.t("home.reserved") value=s.vehicles_reserved testid="stat-reserved" />
+                        <Stat label=lang.t("home.customers") value=s.customers testid="stat-customers" />
+                        <Stat label=lang.t("home.models") value=s.models testid="stat-models" />
+                        <Stat label=lang.t("home.stores") value=s.stores testid="stat-stores" />
+                        <Stat label=lang.t("home.warehouses") value=s.warehouses testid="stat-warehouses" />
+                        <Stat label=lang.t("home.staff") value=s.staff testid="stat-staff" />
+                    </div>
+                })
+            })}
+        </Page>
     }
 }

@@ -96,13 +96,25 @@ pub fn use_lang() -> Lang {
     leptos::prelude::use_context::<Lang>().unwrap_or_default()
 }
 
+/// The language a request's `lang` cookie asks for (Chinese when none).
+pub fn lang_of(headers: &http::HeaderMap) -> Lang {
+    headers
+        .get(http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_cookie_header)
+        .unwrap_or_default()
+}
+
+/// On the server: the language of the request being answered.
 #[cfg(feature = "ssr")]
-fn detect() -> Lang {
-    crate::server::lang()
+pub fn detect() -> Lang {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .map(|p| lang_of(&p.headers))
+        .unwrap_or_default()
 }
 
 #[cfg(not(feature = "ssr"))]
-fn detect() -> Lang {
+pub fn detect() -> Lang {
     use wasm_bindgen::JsCast;
     web_sys::window()
         .and_then(|w| w.document())

@@ -2,11 +2,8 @@
 //! phones) and the page.
 
 use crate::{
-    auth::{
-        allowed,
-        login::{current_user, Logout},
-        Action, UserInfo,
-    },
+    auth::{allowed, login::Logout, Action, UserInfo},
+    components::provide_current_user,
     i18n::{use_lang, Lang},
 };
 use leptos::prelude::*;
@@ -81,11 +78,11 @@ const NAV: &[NavItem] = &[
 #[component]
 pub fn AppLayout() -> impl IntoView {
     let lang = use_lang();
-    let user = Resource::new(|| (), |_| current_user());
+    let user = provide_current_user().0;
     let pulse = crate::inventory::live::provide_stock_pulse();
     let alerts = Resource::new(
         move || pulse.get(),
-        |_| crate::inventory::alerts::alert_count(),
+        |_| crate::inventory::api::alert_count(),
     );
     view! {
         <div class="shell">

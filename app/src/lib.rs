@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod clock;
 pub mod components;
 pub mod domain;
 pub mod error;
@@ -17,7 +18,13 @@ pub mod layout;
 #[cfg(feature = "ssr")]
 pub mod audit;
 #[cfg(feature = "ssr")]
+pub mod ctx;
+#[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod events;
+#[cfg(feature = "ssr")]
+pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod server;
 
@@ -64,11 +71,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=auth::login_page::LoginPage ssr=SsrMode::InOrder />
                 <ParentRoute path=path!("") view=layout::AppLayout ssr=SsrMode::InOrder>
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::InOrder />
-                    <Route path=path!("inventory") view=inventory::pages::StockPage ssr=SsrMode::InOrder />
-                    <Route path=path!("inventory/vehicles") view=inventory::pages::VehiclesPage ssr=SsrMode::InOrder />
-                    <Route path=path!("inventory/intake") view=inventory::pages::IntakePage ssr=SsrMode::InOrder />
-                    <Route path=path!("inventory/alerts") view=inventory::pages::AlertsPage ssr=SsrMode::InOrder />
-                    <Route path=path!("inventory/transfers") view=inventory::pages::TransfersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("inventory") view=inventory::pages::stock::StockPage ssr=SsrMode::InOrder />
+                    <Route path=path!("inventory/vehicles") view=inventory::pages::vehicles::VehiclesPage ssr=SsrMode::InOrder />
+                    <Route path=path!("inventory/intake") view=inventory::pages::intake::IntakePage ssr=SsrMode::InOrder />
+                    <Route path=path!("inventory/alerts") view=inventory::pages::alerts::AlertsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("inventory/transfers") view=inventory::pages::transfers::TransfersPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/users") view=admin::pages::AdminUsersPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/stores") view=admin::pages::AdminStoresPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/api-keys") view=admin::pages::AdminApiKeysPage ssr=SsrMode::InOrder />

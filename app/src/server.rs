@@ -1,12 +1,8 @@
-//! Server-side plumbing every module uses the same way: the application state, the
-//! caller of the current request, its language, and the response it is building.
+//! The application state every request shares: the database, policies, the event hub
+//! and the clock. A request's own facts (caller, language, request id) are its
+//! [`crate::ctx::Ctx`].
 
-use crate::{
-    auth::{session::SessionPolicy, Principal},
-    db::Db,
-    error::AppError,
-    i18n::Lang,
-};
+use crate::{auth::session::SessionPolicy, clock::Clock, db::Db, events::EventHub};
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -18,8 +14,10 @@ pub struct AppState {
     pub db: Db,
     pub sessions: Arc<SessionPolicy>,
     pub throttle: Arc<LoginThrottle>,
-    /// Stock changes, for the live stock pages.
-    pub events: crate::inventory::events::StockEvents,
+    /// Live events for open pages (stock today; orders and service bookings later).
+    pub events: EventHub,
+    /// Where "now" comes from (fixed in some tests).
+    pub clock: Clock,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -54,51 +52,4 @@ pub struct RequestInfo {
     pub user_agent: String,
     /// The session cookie as sent, for sign-out.
     pub session_token: Option<String>,
-}
-
-fn parts() -> Option<http::request::Parts> {
-    use_context::<http::request::Parts>()
-}
-
-pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from context"))
-}
-
-/// The language of the current request (its `lang` cookie).
-pub fn lang() -> Lang {
-    parts().map(|p| lang_of(&p.headers)).unwrap_or_default()
-}
-
-/// The language a request's `lang` cookie asks for (Chinese when none).
-pub fn lang_of(headers: &http::HeaderMap) -> Lang {
-    headers
-        .get(http::header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .map(Lang::from_cookie_header)
-        .unwrap_or_default()
-}
-
-pub fn request_info() -> RequestInfo {
-    parts()
-        .and_then(|p| p.extensions.get::<RequestInfo>().cloned())
-        .unwrap_or_default()
-}
-
-/// The signed-in caller, if any.
-pub fn principal_opt() -> Option<Principal> {
-    parts().and_then(|p| p.extensions.get::<Principal>().cloned())
-}
-
-/// The signed-in caller, or 401.
-pub fn principal() -> Result<Principal, AppError> {
-    principal_opt().ok_or_else(|| AppError::Unauthenticated(lang().t("error.sign_in_first").into()))
-}
-
-/// The state, the caller (who must be allowed to do `action`) and the language: the
-/// opening of every server function that needs a permission.
-pub fn require(action: crate::auth::Action) -> Result<(AppState, Principal, Lang), AppError> {
-    let lang = lang();
-    let p = principal()?;
-    p.require(action, lang)?;
-    Ok((state()?, p, lang))
 }

@@ -4,13 +4,12 @@
 use crate::{config::Config, demo, startup::Application};
 use anyhow::Context;
 use app::{
-    admin::users::ssr as users,
+    admin::users::service as users,
     audit::{self, Actor, AuditEntry},
     auth::api_key,
     db::{sql, Db},
     domain::Role,
     error::AppError,
-    i18n::Lang,
 };
 use clap::{Parser, Subcommand};
 
@@ -183,7 +182,7 @@ pub async fn create_user(
         store_id,
         password: pw,
     };
-    users::create(db, Actor::System("cli"), Lang::En, new, None)
+    users::create_by_operator(db, "cli", new)
         .await
         .map_err(|e| match e {
             AppError::Invalid { fields, .. } if !fields.is_empty() => {

@@ -165,7 +165,7 @@ const COMPANIES: &[&str] = &[
 ];
 const SOURCES: &[&str] = &["walk_in", "referral", "online", "phone", "event"];
 
-async fn insert_id(tx: &mut Tx, q: app::db::Sql) -> Result<i64, sqlx::Error> {
+async fn insert_id(tx: &mut Tx, q: app::db::Sql) -> app::db::DbResult<i64> {
     q.scalar::<i64>(tx).await
 }
 
@@ -399,7 +399,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<SeedOutcome> {
             .bind(now)
             .execute(&mut tx)
             .await?;
-            app::inventory::alerts::ssr::reconcile_thresholds(
+            app::inventory::service::alerts::reconcile_thresholds(
                 &mut tx,
                 &[(*warehouse_id, model.id)],
             )
@@ -407,7 +407,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<SeedOutcome> {
             thresholds += 1;
         }
     }
-    app::inventory::alerts::ssr::sweep_aged(&mut tx, app::inventory::alerts::ssr::today(), None)
+    app::inventory::service::alerts::sweep_aged(&mut tx, app::clock::Clock::System.today(), None)
         .await?;
 
     let summary = format!(

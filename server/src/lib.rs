@@ -6,7 +6,6 @@ pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod demo;
-pub mod inventory;
 pub mod middleware;
 pub mod startup;
 pub mod telemetry;

@@ -1,7 +1,7 @@
 //! Builds the application from its configuration and serves it.
 
 use crate::{api, config::Config, middleware};
-use app::{db::Db, server::AppState, shell, App};
+use app::{clock::Clock, db::Db, server::AppState, shell, App};
 use axum::{
     body::Body,
     extract::{Path, State},
@@ -11,7 +11,6 @@ use axum::{
     serve::ListenerExt,
     Json, Router,
 };
-use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tower_http::{
@@ -46,13 +45,14 @@ impl Application {
             sessions: Arc::new(config.sessions.clone()),
             throttle: Arc::new(config.throttle.clone()),
             events: Default::default(),
+            clock: Clock::System,
         };
         state
             .events
             .listen(&state.db)
             .await
-            .map_err(|e| anyhow::anyhow!("cannot LISTEN for stock changes: {e}"))?;
-        tokio::spawn(aged_stock_sweeper(state.db.clone()));
+            .map_err(|e| anyhow::anyhow!("cannot LISTEN for live events: {e}"))?;
+        tokio::spawn(aged_stock_sweeper(state.db.clone(), state.clock));
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
@@ -98,15 +98,15 @@ impl Application {
 }
 
 /// Opens, raises and closes aged-stock alerts as the days pass: at start, then hourly.
-async fn aged_stock_sweeper(db: Db) {
-    use app::inventory::alerts::ssr::{sweep_aged, today};
+async fn aged_stock_sweeper(db: Db, clock: Clock) {
+    use app::inventory::service::alerts::sweep_aged;
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
         let run = async {
             let mut tx = db.begin().await?;
-            sweep_aged(&mut tx, today(), None).await?;
-            tx.commit().await
+            sweep_aged(&mut tx, clock.today(), None).await?;
+            tx.commit().await.map_err(app::db::DbError::from)
         };
         if let Err(e) = run.await {
             tracing::warn!(error = %e, "aged-stock sweep failed");
@@ -151,7 +151,7 @@ pub fn router(state: AppState) -> Router {
                     let render = leptos_axum::render_app_to_stream_with_context(
                         {
                             let state = state.clone();
-                            move || provide_context(state.clone())
+                            move || app::ctx::provide(&state)
                         },
                         {
                             let options = state.leptos_options.clone();
@@ -169,14 +169,14 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(set_lang))
-        .nest("/api/v1", api::router())
-        .merge(crate::inventory::router())
+        .merge(api::router())
+        .merge(app::inventory::files::routes())
         .leptos_routes_with_context(
             &state,
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || app::ctx::provide(&state)
             },
             {
                 let options = state.leptos_options.clone();

@@ -26,13 +26,7 @@ pub struct NewApiKey {
 
 #[server(prefix = "/sfn", endpoint = "admin/list_api_keys")]
 pub async fn list_api_keys() -> Result<Vec<ApiKeyRow>, AppError> {
-    let (st, _, _) = crate::server::require(crate::auth::Action::ManageApiKeys)?;
-    Ok(crate::db::sql(
-        "SELECT k.id, k.name, k.prefix, k.role, s.name AS store_name, k.created_at, k.last_used_at, k.revoked_at
-         FROM api_keys k LEFT JOIN stores s ON s.id = k.store_id ORDER BY k.revoked_at IS NOT NULL, k.id DESC",
-    )
-    .fetch_all(&st.db)
-    .await?)
+    service::list(&crate::ctx::Ctx::current()?).await
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/create_api_key")]
@@ -41,80 +35,92 @@ pub async fn create_api_key(
     role: String,
     store_id: String,
 ) -> Result<NewApiKey, AppError> {
-    let (st, p, lang) = crate::server::require(crate::auth::Action::ManageApiKeys)?;
-    let store_id = super::parse_opt_id("store_id", &store_id, lang)?;
-    ssr::create(&st, &p, lang, &name, &role, store_id).await
+    let ctx = crate::ctx::Ctx::current()?;
+    let echo = |e: AppError| {
+        e.with_input([
+            ("name", name.as_str()),
+            ("role", &role),
+            ("store_id", &store_id),
+        ])
+    };
+    let store = super::parse_opt_id("store_id", &store_id, ctx.lang()).map_err(echo)?;
+    service::create(&ctx, &name, &role, store)
+        .await
+        .map_err(echo)
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/revoke_api_key")]
 pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
-    let (st, p, lang) = crate::server::require(crate::auth::Action::ManageApiKeys)?;
-    ssr::revoke(&st, &p, lang, id).await
+    service::revoke(&crate::ctx::Ctx::current()?, id).await
 }
 
 #[cfg(feature = "ssr")]
-pub mod ssr {
-    use super::NewApiKey;
+pub mod service {
+    use super::{ApiKeyRow, NewApiKey};
     use crate::{
-        audit::{self, Actor, AuditEntry},
-        auth::{api_key, Principal},
-        db::{now_ms, sql},
+        audit::AuditEntry,
+        auth::{api_key, Action},
+        ctx::Ctx,
+        db::sql,
         error::AppError,
-        i18n::Lang,
-        server::{self, AppState},
     };
 
+    #[tracing::instrument(name = "admin.api_keys", skip_all)]
+    pub async fn list(ctx: &Ctx) -> Result<Vec<ApiKeyRow>, AppError> {
+        ctx.require(Action::ManageApiKeys)?;
+        Ok(sql(
+            "SELECT k.id, k.name, k.prefix, k.role, s.name AS store_name, k.created_at, k.last_used_at, k.revoked_at
+             FROM api_keys k LEFT JOIN stores s ON s.id = k.store_id ORDER BY k.revoked_at IS NOT NULL, k.id DESC",
+        )
+        .fetch_all(ctx.db())
+        .await?)
+    }
+
+    /// A new key for an integration, acting as `role` (in `store_id` for store-bound
+    /// roles); its secret is returned once.
+    #[tracing::instrument(name = "admin.create_api_key", skip_all)]
     pub async fn create(
-        st: &AppState,
-        actor: &Principal,
-        lang: Lang,
+        ctx: &Ctx,
         name: &str,
         role: &str,
         store_id: Option<i64>,
     ) -> Result<NewApiKey, AppError> {
+        let actor = ctx.require(Action::ManageApiKeys)?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 60 {
-            return Err(AppError::invalid("name", lang.t("error.name_required")));
+            return Err(AppError::invalid("name", ctx.t("error.name_required")));
         }
-        let role = crate::admin::users::ssr::check_role_store(&st.db, lang, role, store_id).await?;
+        let role =
+            crate::admin::users::service::check_role_store(ctx.db(), ctx.lang(), role, store_id)
+                .await?;
         let store_id = if role.is_group_wide() { None } else { store_id };
-        let mut tx = st.db.begin().await?;
+        let mut tx = ctx.db().begin().await?;
         let (id, key) = api_key::create(&mut tx, name, role, store_id, actor.user_id).await?;
-        audit::record(
+        ctx.audit(
             &mut tx,
-            Actor::Principal(actor),
             AuditEntry::new("api_key.create", "api_key", id)
                 .store(store_id)
                 .after(&serde_json::json!({ "name": name, "role": role, "store_id": store_id })),
-            Some(&server::request_info().request_id),
         )
         .await?;
         tx.commit().await?;
         Ok(NewApiKey { id, key })
     }
 
-    pub async fn revoke(
-        st: &AppState,
-        actor: &Principal,
-        lang: Lang,
-        id: i64,
-    ) -> Result<(), AppError> {
-        let mut tx = st.db.begin().await?;
+    #[tracing::instrument(name = "admin.revoke_api_key", skip_all)]
+    pub async fn revoke(ctx: &Ctx, id: i64) -> Result<(), AppError> {
+        ctx.require(Action::ManageApiKeys)?;
+        let mut tx = ctx.db().begin().await?;
         let n = sql("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now_ms())
+            .bind(ctx.now_ms())
             .bind(id)
             .execute(&mut tx)
             .await?;
         if n == 0 {
-            return Err(AppError::NotFound(lang.t("error.no_such_key").into()));
+            return Err(AppError::NotFound(ctx.t("error.no_such_key").into()));
         }
-        audit::record(
-            &mut tx,
-            Actor::Principal(actor),
-            AuditEntry::new("api_key.revoke", "api_key", id),
-            Some(&server::request_info().request_id),
-        )
-        .await?;
+        ctx.audit(&mut tx, AuditEntry::new("api_key.revoke", "api_key", id))
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -1,36 +1,34 @@
 //! The administration pages: 员工, 门店与仓库, API 密钥.
 
 use super::{
-    api_keys::{list_api_keys, CreateApiKey, RevokeApiKey},
+    api_keys::{list_api_keys, ApiKeyRow, CreateApiKey, RevokeApiKey},
     stores::{list_stores, CreateStore, CreateWarehouse, StoreRow, WAREHOUSE_KINDS},
-    users::{list_users, CreateUser, EndSessions, ResetPassword, UpdateUser},
+    users::{list_users, CreateUser, EndSessions, ResetPassword, StaffRow, UpdateUser},
 };
-use crate::{components::action_error, domain::Role, error::AppError, i18n::use_lang};
+use crate::{
+    components::{
+        action_error, options, Choice, Column, ConfirmButton, DataTable, Field, FormErrors,
+        FormState, Page, SelectField,
+    },
+    domain::Role,
+    error::AppError,
+    i18n::use_lang,
+};
 use leptos::prelude::*;
 
-#[component]
-fn RoleSelect(#[prop(optional)] selected: Option<Role>) -> impl IntoView {
+fn role_choices() -> Vec<Choice> {
     let lang = use_lang();
-    view! {
-        <select name="role" required>
-            {Role::ALL.into_iter().map(|r| view! {
-                <option value=r.code() selected=selected == Some(r)>{lang.t(r.label_key())}</option>
-            }).collect_view()}
-        </select>
-    }
+    Role::ALL
+        .into_iter()
+        .map(|r| Choice::new(r.code(), lang.t(r.label_key())))
+        .collect()
 }
 
-#[component]
-fn StoreSelect(stores: Vec<StoreRow>, #[prop(optional)] selected: Option<i64>) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <select name="store_id">
-            <option value="" selected=selected.is_none()>{lang.t("admin.all_stores")}</option>
-            {stores.into_iter().map(|s| view! {
-                <option value=s.id.to_string() selected=selected == Some(s.id)>{format!("{} {}", s.code, s.name)}</option>
-            }).collect_view()}
-        </select>
-    }
+fn store_choices(stores: &[StoreRow]) -> Vec<Choice> {
+    stores
+        .iter()
+        .map(|s| Choice::new(s.id, format!("{} {}", s.code, s.name)))
+        .collect()
 }
 
 #[component]
@@ -40,6 +38,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     let update = ServerAction::<UpdateUser>::new();
     let reset = ServerAction::<ResetPassword>::new();
     let end_sessions = ServerAction::<EndSessions>::new();
+    let form = FormState::new("new-user", create.value());
     let users = Resource::new(
         move || {
             (
@@ -53,81 +52,91 @@ pub fn AdminUsersPage() -> impl IntoView {
     );
     let stores = Resource::new(|| (), |_| list_stores());
     view! {
-        <section class="page">
-            <h1 class="page-title">{lang.t("admin.users")}</h1>
-            <Transition fallback=move || view! { <p class="muted">{lang.t("common.loading")}</p> }>
-                <ErrorBoundary fallback=crate::components::error_fallback>
-                {move || Suspend::new(async move {
-                    let (stores, _) = stores.await?;
-                    let users = users.await?;
-                    let row_stores = stores.clone();
-                    Ok::<_, AppError>(view! {
-                        <details class="card" open=users.is_empty()>
-                            <summary>{lang.t("admin.new_user")}</summary>
-                            <ActionForm action=create attr:class="form form-grid" attr:data-testid="create-user">
-                                <label class="field"><span>{lang.t("login.username")}</span><input name="username" required autocapitalize="none" /></label>
-                                <label class="field"><span>{lang.t("admin.display_name")}</span><input name="display_name" required /></label>
-                                <label class="field"><span>{lang.t("admin.role")}</span><RoleSelect /></label>
-                                <label class="field"><span>{lang.t("admin.store")}</span><StoreSelect stores=stores.clone() /></label>
-                                <label class="field"><span>{lang.t("login.password")}</span><input name="password" type="password" required minlength="8" autocomplete="new-password" /></label>
-                                <button type="submit" class="btn btn-primary">{lang.t("common.create")}</button>
-                            </ActionForm>
-                            {action_error(create.value())}
-                        </details>
-                        {action_error(update.value())}
-                        {action_error(reset.value())}
-                        {action_error(end_sessions.value())}
-                        <div class="table-wrap">
-                            <table class="table" data-testid="users-table">
-                                <thead><tr>
-                                    <th>{lang.t("login.username")}</th>
-                                    <th>{lang.t("admin.display_name")}</th>
-                                    <th>{lang.t("admin.role_store_status")}</th>
-                                    <th>{lang.t("admin.reset_password")}</th>
-                                </tr></thead>
-                                <tbody>
-                                {users.into_iter().map(move |u| {
-                                    let role = u.role.parse::<Role>().ok();
-                                    let stores = row_stores.clone();
-                                    view! {
-                                        <tr class:inactive=!u.active>
-                                            <td>{u.username.clone()}</td>
-                                            <td>{u.display_name.clone()}</td>
-                                            <td>
-                                                <ActionForm action=update attr:class="inline-form">
-                                                    <input type="hidden" name="id" value=u.id.to_string() />
-                                                    <RoleSelect selected=role.unwrap_or(Role::Sales) />
-                                                    <StoreSelect stores=stores selected=u.store_id.unwrap_or(0) />
-                                                    <select name="active">
-                                                        <option value="true" selected=u.active>{lang.t("admin.active")}</option>
-                                                        <option value="false" selected=!u.active>{lang.t("admin.disabled")}</option>
-                                                    </select>
-                                                    <button type="submit" class="btn">{lang.t("common.save")}</button>
-                                                </ActionForm>
-                                            </td>
-                                            <td>
-                                                <ActionForm action=reset attr:class="inline-form">
-                                                    <input type="hidden" name="id" value=u.id.to_string() />
-                                                    <input name="password" type="password" required minlength="8" autocomplete="new-password"
-                                                        placeholder=lang.t("admin.new_password") aria-label=lang.t("admin.new_password") />
-                                                    <button type="submit" class="btn">{lang.t("admin.reset")}</button>
-                                                </ActionForm>
-                                                <ActionForm action=end_sessions attr:class="inline-form">
-                                                    <input type="hidden" name="id" value=u.id.to_string() />
-                                                    <button type="submit" class="btn btn-ghost-dark">{lang.t("admin.end_sessions")}</button>
-                                                </ActionForm>
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    })
-                })}
-            </ErrorBoundary>
-            </Transition>
-        </section>
+        <Page title="admin.users">
+            {move || Suspend::new(async move {
+                let (stores, _) = stores.await?;
+                let users = users.await?;
+                let columns = vec![
+                    Column::text(lang.t("login.username")),
+                    Column::text(lang.t("admin.display_name")),
+                    Column::text(lang.t("admin.role_store_status")),
+                    Column::text(lang.t("admin.reset_password")),
+                ];
+                let open = users.is_empty();
+                let rows: Vec<_> = users.into_iter().map(|u| view! {
+                    <UserLine u stores=stores.clone() update reset end_sessions />
+                }).collect();
+                Ok::<_, AppError>(view! {
+                    <details class="card" open=open>
+                        <summary>{lang.t("admin.new_user")}</summary>
+                        <ActionForm action=create node_ref=form.node() attr:class="form form-grid" attr:data-testid="create-user">
+                            <Field form name="username" label=lang.t("login.username") required=true autocapitalize="none" />
+                            <Field form name="display_name" label=lang.t("admin.display_name") required=true />
+                            <SelectField form name="role" label=lang.t("admin.role") choices=role_choices() required=true />
+                            <SelectField form name="store_id" label=lang.t("admin.store") choices=store_choices(&stores)
+                                blank=lang.t("admin.all_stores") />
+                            <Field form name="password" label=lang.t("login.password") kind="password" required=true
+                                minlength=8 autocomplete="new-password" />
+                            <button type="submit" class="btn btn-primary">{lang.t("common.create")}</button>
+                        </ActionForm>
+                        <FormErrors form />
+                    </details>
+                    {action_error(update.value())}
+                    {action_error(reset.value())}
+                    {action_error(end_sessions.value())}
+                    <DataTable columns rows empty=lang.t("admin.no_users") testid="users-table" />
+                })
+            })}
+        </Page>
+    }
+}
+
+/// One staff member: role, store and status in place, password reset, sign-out.
+#[component]
+fn UserLine(
+    u: StaffRow,
+    stores: Vec<StoreRow>,
+    update: ServerAction<UpdateUser>,
+    reset: ServerAction<ResetPassword>,
+    end_sessions: ServerAction<EndSessions>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let store = u.store_id.map(|s| s.to_string());
+    let question = lang.tf("admin.end_sessions_confirm", &[("name", &u.display_name)]);
+    view! {
+        <tr class:inactive=!u.active>
+            <td>{u.username.clone()}</td>
+            <td>{u.display_name.clone()}</td>
+            <td>
+                <ActionForm action=update attr:class="inline-form">
+                    <input type="hidden" name="id" value=u.id.to_string() />
+                    <select name="role" aria-label=lang.t("admin.role")>
+                        {options(role_choices(), Some(u.role.clone()))}
+                    </select>
+                    <select name="store_id" aria-label=lang.t("admin.store")>
+                        <option value="" selected=store.is_none()>{lang.t("admin.all_stores")}</option>
+                        {options(store_choices(&stores), store)}
+                    </select>
+                    <select name="active" aria-label=lang.t("admin.status")>
+                        <option value="true" selected=u.active>{lang.t("admin.active")}</option>
+                        <option value="false" selected=!u.active>{lang.t("admin.disabled")}</option>
+                    </select>
+                    <button type="submit" class="btn">{lang.t("common.save")}</button>
+                </ActionForm>
+            </td>
+            <td>
+                <ActionForm action=reset attr:class="inline-form">
+                    <input type="hidden" name="id" value=u.id.to_string() />
+                    <input name="password" type="password" required minlength="8" autocomplete="new-password"
+                        placeholder=lang.t("admin.new_password") aria-label=lang.t("admin.new_password") />
+                    <button type="submit" class="btn">{lang.t("admin.reset")}</button>
+                </ActionForm>
+                <ActionForm action=end_sessions attr:class="inline-form">
+                    <input type="hidden" name="id" value=u.id.to_string() />
+                    <ConfirmButton label=lang.t("admin.end_sessions") question class="btn-ghost-dark" />
+                </ActionForm>
+            </td>
+        </tr>
     }
 }
 
@@ -136,71 +145,66 @@ pub fn AdminStoresPage() -> impl IntoView {
     let lang = use_lang();
     let create_store = ServerAction::<CreateStore>::new();
     let create_wh = ServerAction::<CreateWarehouse>::new();
+    let store_form = FormState::new("new-store", create_store.value());
+    let wh_form = FormState::new("new-warehouse", create_wh.value());
     let data = Resource::new(
         move || (create_store.version().get(), create_wh.version().get()),
         |_| list_stores(),
     );
+    let kinds: Vec<Choice> = WAREHOUSE_KINDS
+        .iter()
+        .map(|(k, key)| Choice::new(k, lang.t(key)))
+        .collect();
     view! {
-        <section class="page">
-            <h1 class="page-title">{lang.t("admin.stores")}</h1>
-            <Transition fallback=move || view! { <p class="muted">{lang.t("common.loading")}</p> }>
-                <ErrorBoundary fallback=crate::components::error_fallback>
-                {move || Suspend::new(async move {
-                    let (stores, warehouses) = data.await?;
-                    Ok::<_, AppError>(view! {
-                        <div class="cards">
-                        {stores.clone().into_iter().map(|s| {
+        <Page title="admin.stores">
+            {move || Suspend::new({
+                let kinds = kinds.clone();
+                async move {
+                let (stores, warehouses) = data.await?;
+                Ok::<_, AppError>(view! {
+                    <div class="cards">
+                        {stores.iter().map(|s| {
                             let whs: Vec<_> = warehouses.iter().filter(|w| w.store_id == s.id).cloned().collect();
                             view! {
                                 <article class="card" data-testid="store-card">
                                     <h2>{format!("{} · {}", s.code, s.name)}</h2>
                                     <p class="muted">{format!("{} {} {}", s.city, s.address, s.phone)}</p>
                                     <ul class="plain-list">
-                                    {whs.into_iter().map(|w| {
-                                        let kind = WAREHOUSE_KINDS.iter().find(|(k, _)| *k == w.kind).map(|(_, key)| lang.t(key)).unwrap_or("");
-                                        view! { <li><strong>{w.code}</strong>" "{w.name}" · "{kind}</li> }
-                                    }).collect_view()}
+                                        {whs.into_iter().map(|w| {
+                                            let kind = WAREHOUSE_KINDS.iter().find(|(k, _)| *k == w.kind).map(|(_, key)| lang.t(key)).unwrap_or("");
+                                            view! { <li><strong>{w.code}</strong>" "{w.name}" · "{kind}</li> }
+                                        }).collect_view()}
                                     </ul>
                                 </article>
                             }
                         }).collect_view()}
-                        </div>
-                        <details class="card">
-                            <summary>{lang.t("admin.new_store")}</summary>
-                            <ActionForm action=create_store attr:class="form form-grid">
-                                <label class="field"><span>{lang.t("admin.code")}</span><input name="code" required placeholder="SZ01" /></label>
-                                <label class="field"><span>{lang.t("admin.name")}</span><input name="name" required /></label>
-                                <label class="field"><span>{lang.t("admin.city")}</span><input name="city" /></label>
-                                <label class="field"><span>{lang.t("admin.address")}</span><input name="address" /></label>
-                                <label class="field"><span>{lang.t("admin.phone")}</span><input name="phone" inputmode="tel" /></label>
-                                <button type="submit" class="btn btn-primary">{lang.t("common.create")}</button>
-                            </ActionForm>
-                            {action_error(create_store.value())}
-                        </details>
-                        <details class="card">
-                            <summary>{lang.t("admin.new_warehouse")}</summary>
-                            <ActionForm action=create_wh attr:class="form form-grid">
-                                <label class="field"><span>{lang.t("admin.store")}</span>
-                                    <select name="store_id" required>
-                                        {stores.into_iter().map(|s| view! { <option value=s.id.to_string()>{format!("{} {}", s.code, s.name)}</option> }).collect_view()}
-                                    </select>
-                                </label>
-                                <label class="field"><span>{lang.t("admin.code")}</span><input name="code" required placeholder="SZ01-S" /></label>
-                                <label class="field"><span>{lang.t("admin.name")}</span><input name="name" required /></label>
-                                <label class="field"><span>{lang.t("admin.kind")}</span>
-                                    <select name="kind">
-                                        {WAREHOUSE_KINDS.iter().map(|(k, key)| view! { <option value=*k>{lang.t(key)}</option> }).collect_view()}
-                                    </select>
-                                </label>
-                                <button type="submit" class="btn btn-primary">{lang.t("common.create")}</button>
-                            </ActionForm>
-                            {action_error(create_wh.value())}
-                        </details>
-                    })
-                })}
-            </ErrorBoundary>
-            </Transition>
-        </section>
+                    </div>
+                    <details class="card">
+                        <summary>{lang.t("admin.new_store")}</summary>
+                        <ActionForm action=create_store node_ref=store_form.node() attr:class="form form-grid">
+                            <Field form=store_form name="code" label=lang.t("admin.code") required=true placeholder="SZ01" />
+                            <Field form=store_form name="name" label=lang.t("admin.name") required=true />
+                            <Field form=store_form name="city" label=lang.t("admin.city") />
+                            <Field form=store_form name="address" label=lang.t("admin.address") />
+                            <Field form=store_form name="phone" label=lang.t("admin.phone") inputmode="tel" />
+                            <button type="submit" class="btn btn-primary">{lang.t("common.create")}</button>
+                        </ActionForm>
+                        <FormErrors form=store_form />
+                    </details>
+                    <details class="card">
+                        <summary>{lang.t("admin.new_warehouse")}</summary>
+                        <ActionForm action=create_wh node_ref=wh_form.node() attr:class="form form-grid">
+                            <SelectField form=wh_form name="store_id" label=lang.t("admin.store") choices=store_choices(&stores) required=true />
+                            <Field form=wh_form name="code" label=lang.t("admin.code") required=true placeholder="SZ01-S" />
+                            <Field form=wh_form name="name" label=lang.t("admin.name") required=true />
+                            <SelectField form=wh_form name="kind" label=lang.t("admin.kind") choices=kinds />
+                            <button type="submit" class="btn btn-primary">{lang.t("common.create")}</button>
+                        </ActionForm>
+                        <FormErrors form=wh_form />
+                    </details>
+                })
+            }})}
+        </Page>
     }
 }
 
@@ -209,6 +213,7 @@ pub fn AdminApiKeysPage() -> impl IntoView {
     let lang = use_lang();
     let create = ServerAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
+    let form = FormState::new("new-key", create.value());
     let keys = Resource::new(
         move || (create.version().get(), revoke.version().get()),
         |_| list_api_keys(),
@@ -216,71 +221,73 @@ pub fn AdminApiKeysPage() -> impl IntoView {
     let stores = Resource::new(|| (), |_| list_stores());
     let new_key = move || create.value().get().and_then(Result::ok);
     view! {
-        <section class="page">
-            <h1 class="page-title">{lang.t("admin.api_keys")}</h1>
+        <Page title="admin.api_keys">
             {move || new_key().map(|k| view! {
                 <div class="notice" role="status" data-testid="new-api-key">
                     <p>{lang.t("admin.key_shown_once")}</p>
                     <code class="secret">{k.key}</code>
                 </div>
             })}
-            <Transition fallback=move || view! { <p class="muted">{lang.t("common.loading")}</p> }>
-                <ErrorBoundary fallback=crate::components::error_fallback>
-                {move || Suspend::new(async move {
-                    let (stores, _) = stores.await?;
-                    let keys = keys.await?;
-                    Ok::<_, AppError>(view! {
-                        <details class="card" open=keys.is_empty()>
-                            <summary>{lang.t("admin.new_key")}</summary>
-                            <ActionForm action=create attr:class="form form-grid">
-                                <label class="field"><span>{lang.t("admin.name")}</span><input name="name" required placeholder="dms-sync" /></label>
-                                <label class="field"><span>{lang.t("admin.role")}</span><RoleSelect /></label>
-                                <label class="field"><span>{lang.t("admin.store")}</span><StoreSelect stores=stores /></label>
-                                <button type="submit" class="btn btn-primary">{lang.t("common.create")}</button>
-                            </ActionForm>
-                            {action_error(create.value())}
-                        </details>
-                        {action_error(revoke.value())}
-                        <div class="table-wrap">
-                            <table class="table" data-testid="keys-table">
-                                <thead><tr>
-                                    <th>{lang.t("admin.name")}</th>
-                                    <th>{lang.t("admin.prefix")}</th>
-                                    <th>{lang.t("admin.role")}</th>
-                                    <th>{lang.t("admin.store")}</th>
-                                    <th>{lang.t("admin.status")}</th>
-                                </tr></thead>
-                                <tbody>
-                                {keys.into_iter().map(|k| {
-                                    let role = k.role.parse::<Role>().map(|r| lang.t(r.label_key())).unwrap_or("");
-                                    view! {
-                                        <tr class:inactive=k.revoked_at.is_some()>
-                                            <td>{k.name}</td>
-                                            <td><code>{format!("fc_{}_…", k.prefix)}</code></td>
-                                            <td>{role}</td>
-                                            <td>{k.store_name.unwrap_or_else(|| lang.t("admin.all_stores").into())}</td>
-                                            <td>
-                                            {if k.revoked_at.is_some() {
-                                                lang.t("admin.revoked").into_any()
-                                            } else {
-                                                view! {
-                                                    <ActionForm action=revoke attr:class="inline-form">
-                                                        <input type="hidden" name="id" value=k.id.to_string() />
-                                                        <button type="submit" class="btn btn-danger">{lang.t("admin.revoke")}</button>
-                                                    </ActionForm>
-                                                }.into_any()
-                                            }}
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    })
-                })}
-            </ErrorBoundary>
-            </Transition>
-        </section>
+            {move || Suspend::new(async move {
+                let (stores, _) = stores.await?;
+                let keys = keys.await?;
+                let columns = vec![
+                    Column::text(lang.t("admin.name")),
+                    Column::text(lang.t("admin.prefix")),
+                    Column::text(lang.t("admin.role")),
+                    Column::text(lang.t("admin.store")),
+                    Column::text(lang.t("admin.status")),
+                ];
+                let open = keys.is_empty();
+                let rows: Vec<_> = keys.into_iter().map(|k| view! { <KeyLine k revoke /> }).collect();
+                Ok::<_, AppError>(view! {
+                    <details class="card" open=open>
+                        <summary>{lang.t("admin.new_key")}</summary>
+                        <ActionForm action=create node_ref=form.node() attr:class="form form-grid">
+                            <Field form name="name" label=lang.t("admin.name") required=true placeholder="dms-sync" />
+                            <SelectField form name="role" label=lang.t("admin.role") choices=role_choices() required=true />
+                            <SelectField form name="store_id" label=lang.t("admin.store") choices=store_choices(&stores)
+                                blank=lang.t("admin.all_stores") />
+                            <button type="submit" class="btn btn-primary">{lang.t("common.create")}</button>
+                        </ActionForm>
+                        <FormErrors form />
+                    </details>
+                    {action_error(revoke.value())}
+                    <DataTable columns rows empty=lang.t("admin.no_keys") testid="keys-table" />
+                })
+            })}
+        </Page>
+    }
+}
+
+/// One API key, with its revoke button while it is live.
+#[component]
+fn KeyLine(k: ApiKeyRow, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
+    let lang = use_lang();
+    let role = k
+        .role
+        .parse::<Role>()
+        .map(|r| lang.t(r.label_key()))
+        .unwrap_or("");
+    let status = if k.revoked_at.is_some() {
+        lang.t("admin.revoked").into_any()
+    } else {
+        let question = lang.tf("admin.revoke_confirm", &[("name", &k.name)]);
+        view! {
+            <ActionForm action=revoke attr:class="inline-form">
+                <input type="hidden" name="id" value=k.id.to_string() />
+                <ConfirmButton label=lang.t("admin.revoke") question class="btn-danger" />
+            </ActionForm>
+        }
+        .into_any()
+    };
+    view! {
+        <tr class:inactive=k.revoked_at.is_some()>
+            <td>{k.name.clone()}</td>
+            <td><code>{format!("fc_{}_…", k.prefix)}</code></td>
+            <td>{role}</td>
+            <td>{k.store_name.clone().unwrap_or_else(|| lang.t("admin.all_stores").into())}</td>
+            <td>{status}</td>
+        </tr>
     }
 }

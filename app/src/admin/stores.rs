@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]
 pub struct StoreRow {
     pub id: i64,
     pub code: String,
@@ -32,25 +32,29 @@ pub const WAREHOUSE_KINDS: [(&str, &str); 3] = [
     ("yard", "warehouse.yard"),
 ];
 
+/// A store as entered on the admin page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewStore {
+    pub code: String,
+    pub name: String,
+    pub city: String,
+    pub address: String,
+    pub phone: String,
+}
+
+/// A warehouse as entered on the admin page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewWarehouse {
+    pub store_id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+}
+
 /// Stores and warehouses the caller may see: all for group roles, their own otherwise.
 #[server(prefix = "/sfn", endpoint = "stores/list")]
 pub async fn list_stores() -> Result<(Vec<StoreRow>, Vec<WarehouseRow>), AppError> {
-    use crate::{auth::Action, db::sql, server};
-    let p = server::principal()?;
-    p.require(Action::ViewReferenceData, server::lang())?;
-    let st = server::state()?;
-    let scope = p.store_scope();
-    let stores = sql("SELECT id, code, name, city, address, phone FROM stores
-                      WHERE active = TRUE AND (CAST($1 AS BIGINT) IS NULL OR id = $1) ORDER BY code")
-        .bind(scope)
-        .fetch_all(&st.db)
-        .await?;
-    let warehouses = sql("SELECT id, store_id, code, name, kind FROM warehouses
-                          WHERE active = TRUE AND (CAST($1 AS BIGINT) IS NULL OR store_id = $1) ORDER BY code")
-        .bind(scope)
-        .fetch_all(&st.db)
-        .await?;
-    Ok((stores, warehouses))
+    service::list(&crate::ctx::Ctx::current()?).await
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/create_store")]
@@ -61,21 +65,24 @@ pub async fn create_store(
     address: String,
     phone: String,
 ) -> Result<i64, AppError> {
-    use crate::server;
-    let lang = server::lang();
-    let p = server::principal()?;
-    p.require(crate::auth::Action::ManageStores, lang)?;
-    ssr::create_store(
-        &server::state()?,
-        &p,
-        lang,
-        &code,
-        &name,
-        &city,
-        &address,
-        &phone,
-    )
-    .await
+    let new = NewStore {
+        code,
+        name,
+        city,
+        address,
+        phone,
+    };
+    service::create_store(&crate::ctx::Ctx::current()?, &new)
+        .await
+        .map_err(|e| {
+            e.with_input([
+                ("code", new.code.as_str()),
+                ("name", &new.name),
+                ("city", &new.city),
+                ("address", &new.address),
+                ("phone", &new.phone),
+            ])
+        })
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/create_warehouse")]
@@ -85,11 +92,23 @@ pub async fn create_warehouse(
     name: String,
     kind: String,
 ) -> Result<i64, AppError> {
-    use crate::server;
-    let lang = server::lang();
-    let p = server::principal()?;
-    p.require(crate::auth::Action::ManageStores, lang)?;
-    ssr::create_warehouse(&server::state()?, &p, lang, store_id, &code, &name, &kind).await
+    let new = NewWarehouse {
+        store_id,
+        code,
+        name,
+        kind,
+    };
+    let store = store_id.to_string();
+    service::create_warehouse(&crate::ctx::Ctx::current()?, &new)
+        .await
+        .map_err(|e| {
+            e.with_input([
+                ("store_id", store.as_str()),
+                ("code", &new.code),
+                ("name", &new.name),
+                ("kind", &new.kind),
+            ])
+        })
 }
 
 /// A store or warehouse code: 2–16 capital letters, digits or '-'.
@@ -101,52 +120,77 @@ pub fn valid_code(code: &str) -> bool {
 }
 
 #[cfg(feature = "ssr")]
-pub mod ssr {
-    use super::valid_code;
+pub mod service {
+    use super::{valid_code, NewStore, NewWarehouse, StoreRow, WarehouseRow};
     use crate::{
-        audit::{self, Actor, AuditEntry},
-        auth::Principal,
-        db::{is_unique_violation, now_ms, sql},
-        domain::Phone,
-        error::AppError,
-        i18n::Lang,
-        server::{self, AppState},
+        audit::AuditEntry, auth::Action, ctx::Ctx, db::sql, domain::Phone, error::AppError,
     };
 
-    #[allow(clippy::too_many_arguments)]
-    pub async fn create_store(
-        st: &AppState,
-        actor: &Principal,
-        lang: Lang,
-        code: &str,
-        name: &str,
-        city: &str,
-        address: &str,
-        phone: &str,
-    ) -> Result<i64, AppError> {
-        let code = code.trim().to_uppercase();
-        let (name, city, address) = (name.trim(), city.trim(), address.trim());
+    const STORE_COLUMNS: &str = "SELECT id, code, name, city, address, phone FROM stores";
+
+    /// Stores and warehouses the caller may see.
+    #[tracing::instrument(name = "admin.stores", skip_all)]
+    pub async fn list(ctx: &Ctx) -> Result<(Vec<StoreRow>, Vec<WarehouseRow>), AppError> {
+        let scope = ctx.require(Action::ViewReferenceData)?.store_scope();
+        let stores = sql(format!(
+            "{STORE_COLUMNS} WHERE active = TRUE AND (CAST($1 AS BIGINT) IS NULL OR id = $1) ORDER BY code"
+        ))
+        .bind(scope)
+        .fetch_all(ctx.db())
+        .await?;
+        let warehouses = sql("SELECT id, store_id, code, name, kind FROM warehouses
+                              WHERE active = TRUE AND (CAST($1 AS BIGINT) IS NULL OR store_id = $1) ORDER BY code")
+            .bind(scope)
+            .fetch_all(ctx.db())
+            .await?;
+        Ok((stores, warehouses))
+    }
+
+    /// One store; another store's record is refused to store-bound roles.
+    #[tracing::instrument(name = "admin.store", skip_all)]
+    pub async fn get(ctx: &Ctx, id: i64) -> Result<StoreRow, AppError> {
+        ctx.require(Action::ViewReferenceData)?;
+        let store: Option<StoreRow> = sql(format!("{STORE_COLUMNS} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(ctx.db())
+            .await?;
+        let store = store.ok_or_else(|| AppError::NotFound(ctx.t("error.no_such_store").into()))?;
+        ctx.require_store(store.id)?;
+        Ok(store)
+    }
+
+    #[tracing::instrument(name = "admin.create_store", skip_all)]
+    pub async fn create_store(ctx: &Ctx, new: &NewStore) -> Result<i64, AppError> {
+        ctx.require(Action::ManageStores)?;
+        let code = new.code.trim().to_uppercase();
+        let (name, city, address) = (new.name.trim(), new.city.trim(), new.address.trim());
         if !valid_code(&code) {
-            return Err(AppError::invalid("code", lang.t("error.code_format")));
+            return Err(AppError::invalid("code", ctx.t("error.code_format")));
         }
         if name.is_empty() || name.chars().count() > 60 {
-            return Err(AppError::invalid("name", lang.t("error.name_required")));
+            return Err(AppError::invalid("name", ctx.t("error.name_required")));
         }
-        let phone = if phone.trim().is_empty() {
+        if city.chars().count() > 60 {
+            return Err(AppError::invalid("city", ctx.t("error.too_long")));
+        }
+        if address.chars().count() > 200 {
+            return Err(AppError::invalid("address", ctx.t("error.too_long")));
+        }
+        let phone = if new.phone.trim().is_empty() {
             String::new()
         } else {
-            Phone::parse(phone)
-                .map_err(|_| AppError::invalid("phone", lang.t("error.phone_format")))?
+            Phone::parse(&new.phone)
+                .map_err(|_| AppError::invalid("phone", ctx.t("error.phone_format")))?
                 .to_string()
         };
-        let mut tx = st.db.begin().await?;
+        let mut tx = ctx.db().begin().await?;
         let group: i64 = sql("SELECT id FROM dealer_groups ORDER BY id LIMIT 1")
             .scalar_optional(&mut tx)
             .await?
-            .ok_or_else(|| AppError::Conflict(lang.t("error.no_group").into()))?;
-        let id: i64 = match sql(
+            .ok_or_else(|| AppError::Conflict(ctx.t("error.no_group").into()))?;
+        let id: i64 = sql(
             "INSERT INTO stores (group_id, code, name, city, address, phone, created_at)
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(group)
         .bind(&code)
@@ -154,68 +198,75 @@ pub mod ssr {
         .bind(city)
         .bind(address)
         .bind(&phone)
-        .bind(now_ms())
+        .bind(ctx.now_ms())
         .scalar(&mut tx)
         .await
-        {
-            Ok(id) => id,
-            Err(e) if is_unique_violation(&e) => {
-                return Err(AppError::invalid("code", lang.t("error.code_taken")))
+        .map_err(|e| {
+            if e.is_unique_violation() {
+                AppError::invalid("code", ctx.t("error.code_taken"))
+            } else {
+                e.into()
             }
-            Err(e) => return Err(e.into()),
-        };
-        audit::record(&mut tx, Actor::Principal(actor),
-            AuditEntry::new("store.create", "store", id).store(Some(id))
-                .after(&serde_json::json!({ "code": code, "name": name, "city": city, "address": address, "phone": phone })),
-            Some(&server::request_info().request_id)).await?;
+        })?;
+        ctx.audit(
+            &mut tx,
+            AuditEntry::new("store.create", "store", id)
+                .store(Some(id))
+                .after(&serde_json::json!({
+                    "code": code, "name": name, "city": city, "address": address, "phone": phone
+                })),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    pub async fn create_warehouse(
-        st: &AppState,
-        actor: &Principal,
-        lang: Lang,
-        store_id: i64,
-        code: &str,
-        name: &str,
-        kind: &str,
-    ) -> Result<i64, AppError> {
-        let code = code.trim().to_uppercase();
-        let name = name.trim();
+    #[tracing::instrument(name = "admin.create_warehouse", skip_all)]
+    pub async fn create_warehouse(ctx: &Ctx, new: &NewWarehouse) -> Result<i64, AppError> {
+        ctx.require(Action::ManageStores)?;
+        let code = new.code.trim().to_uppercase();
+        let name = new.name.trim();
+        let kind = new.kind.as_str();
         if !valid_code(&code) {
-            return Err(AppError::invalid("code", lang.t("error.code_format")));
+            return Err(AppError::invalid("code", ctx.t("error.code_format")));
         }
         if name.is_empty() || name.chars().count() > 60 {
-            return Err(AppError::invalid("name", lang.t("error.name_required")));
+            return Err(AppError::invalid("name", ctx.t("error.name_required")));
         }
         if !super::WAREHOUSE_KINDS.iter().any(|(k, _)| *k == kind) {
-            return Err(AppError::invalid("kind", lang.t("error.warehouse_kind")));
+            return Err(AppError::invalid("kind", ctx.t("error.warehouse_kind")));
         }
-        let mut tx = st.db.begin().await?;
+        let mut tx = ctx.db().begin().await?;
         let exists: Option<i64> = sql("SELECT id FROM stores WHERE id = $1")
-            .bind(store_id)
+            .bind(new.store_id)
             .scalar_optional(&mut tx)
             .await?;
         if exists.is_none() {
-            return Err(AppError::invalid("store_id", lang.t("error.no_such_store")));
+            return Err(AppError::invalid("store_id", ctx.t("error.no_such_store")));
         }
-        let id: i64 = match sql("INSERT INTO warehouses (store_id, code, name, kind, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-            .bind(store_id).bind(&code).bind(name).bind(kind).bind(now_ms())
-            .scalar(&mut tx)
-            .await
-        {
-            Ok(id) => id,
-            Err(e) if is_unique_violation(&e) => return Err(AppError::invalid("code", lang.t("error.code_taken"))),
-            Err(e) => return Err(e.into()),
-        };
-        audit::record(
+        let id: i64 = sql(
+            "INSERT INTO warehouses (store_id, code, name, kind, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(new.store_id)
+        .bind(&code)
+        .bind(name)
+        .bind(kind)
+        .bind(ctx.now_ms())
+        .scalar(&mut tx)
+        .await
+        .map_err(|e| {
+            if e.is_unique_violation() {
+                AppError::invalid("code", ctx.t("error.code_taken"))
+            } else {
+                e.into()
+            }
+        })?;
+        ctx.audit(
             &mut tx,
-            Actor::Principal(actor),
             AuditEntry::new("warehouse.create", "warehouse", id)
-                .store(Some(store_id))
+                .store(Some(new.store_id))
                 .after(&serde_json::json!({ "code": code, "name": name, "kind": kind })),
-            Some(&server::request_info().request_id),
         )
         .await?;
         tx.commit().await?;

@@ -18,13 +18,7 @@ pub struct StaffRow {
 
 #[server(prefix = "/sfn", endpoint = "admin/list_users")]
 pub async fn list_users() -> Result<Vec<StaffRow>, AppError> {
-    let (st, _, _) = crate::server::require(crate::auth::Action::ManageUsers)?;
-    Ok(crate::db::sql(
-        "SELECT u.id, u.username, u.display_name, u.role, u.store_id, s.name AS store_name, u.active
-         FROM users u LEFT JOIN stores s ON s.id = u.store_id ORDER BY u.active DESC, u.username",
-    )
-    .fetch_all(&st.db)
-    .await?)
+    service::list(&crate::ctx::Ctx::current()?).await
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/create_user")]
@@ -35,23 +29,29 @@ pub async fn create_user(
     store_id: String,
     password: String,
 ) -> Result<i64, AppError> {
-    let (st, p, lang) = crate::server::require(crate::auth::Action::ManageUsers)?;
-    let store_id = super::parse_opt_id("store_id", &store_id, lang)?;
-    let request_id = crate::server::request_info().request_id;
-    ssr::create(
-        &st.db,
-        crate::audit::Actor::Principal(&p),
-        lang,
-        ssr::NewUser {
+    let ctx = crate::ctx::Ctx::current()?;
+    // The password is never sent back.
+    let echo = |e: AppError| {
+        e.with_input([
+            ("username", username.as_str()),
+            ("display_name", &display_name),
+            ("role", &role),
+            ("store_id", &store_id),
+        ])
+    };
+    let store = super::parse_opt_id("store_id", &store_id, ctx.lang()).map_err(echo)?;
+    service::create(
+        &ctx,
+        service::NewUser {
             username: &username,
             display_name: &display_name,
             role: &role,
-            store_id,
+            store_id: store,
             password: &password,
         },
-        Some(&request_id),
     )
     .await
+    .map_err(echo)
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/update_user")]
@@ -61,40 +61,50 @@ pub async fn update_user(
     store_id: String,
     active: bool,
 ) -> Result<(), AppError> {
-    let (st, p, lang) = crate::server::require(crate::auth::Action::ManageUsers)?;
-    let store_id = super::parse_opt_id("store_id", &store_id, lang)?;
-    ssr::update(&st, &p, lang, id, &role, store_id, active).await
+    let ctx = crate::ctx::Ctx::current()?;
+    let store_id = super::parse_opt_id("store_id", &store_id, ctx.lang())?;
+    service::update(&ctx, id, &role, store_id, active).await
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/reset_password")]
 pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
-    let (st, p, lang) = crate::server::require(crate::auth::Action::ManageUsers)?;
-    ssr::reset_password(&st, &p, lang, id, &password).await
+    service::reset_password(&crate::ctx::Ctx::current()?, id, &password).await
 }
 
 /// Signs a user out on every device (a lost tablet, a shared login).
 #[server(prefix = "/sfn", endpoint = "admin/end_sessions")]
 pub async fn end_sessions(id: i64) -> Result<u64, AppError> {
-    let (st, p, lang) = crate::server::require(crate::auth::Action::ManageUsers)?;
-    ssr::end_sessions(&st, &p, lang, id).await
+    service::end_sessions(&crate::ctx::Ctx::current()?, id).await
 }
 
 #[cfg(feature = "ssr")]
-pub mod ssr {
+pub mod service {
+    use super::StaffRow;
     use crate::{
         audit::{self, Actor, AuditEntry},
-        auth::{password, Principal},
-        db::{is_unique_violation, now_ms, sql, Db},
+        auth::{password, Action},
+        ctx::Ctx,
+        db::{sql, Db},
         domain::Role,
         error::AppError,
         i18n::Lang,
-        server::{self, AppState},
     };
 
     fn valid_username(u: &str) -> bool {
         (2..=32).contains(&u.len())
             && u.chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+    }
+
+    #[tracing::instrument(name = "admin.users", skip_all)]
+    pub async fn list(ctx: &Ctx) -> Result<Vec<StaffRow>, AppError> {
+        ctx.require(Action::ManageUsers)?;
+        Ok(sql(
+            "SELECT u.id, u.username, u.display_name, u.role, u.store_id, s.name AS store_name, u.active
+             FROM users u LEFT JOIN stores s ON s.id = u.store_id ORDER BY u.active DESC, u.username",
+        )
+        .fetch_all(ctx.db())
+        .await?)
     }
 
     /// Checks role and store together: store-bound roles need an existing store.
@@ -135,9 +145,32 @@ pub mod ssr {
         pub password: &'a str,
     }
 
-    /// Creates a staff account: the one place its rules live, for the admin page and
-    /// the `create-user` command alike.
-    pub async fn create(
+    /// Creates a staff account for an administrator.
+    #[tracing::instrument(name = "admin.create_user", skip_all)]
+    pub async fn create(ctx: &Ctx, new: NewUser<'_>) -> Result<i64, AppError> {
+        let actor = ctx.require(Action::ManageUsers)?;
+        insert(
+            ctx.db(),
+            Actor::Principal(actor),
+            ctx.lang(),
+            new,
+            Some(ctx.request_id()),
+        )
+        .await
+    }
+
+    /// Creates a staff account for whoever runs the server's command line (the
+    /// machine's operator, trusted as such); `label` names them in the audit log.
+    pub async fn create_by_operator(
+        db: &Db,
+        label: &str,
+        new: NewUser<'_>,
+    ) -> Result<i64, AppError> {
+        insert(db, Actor::System(label), Lang::En, new, None).await
+    }
+
+    /// The one place a staff account's rules live.
+    async fn insert(
         db: &Db,
         actor: Actor<'_>,
         lang: Lang,
@@ -159,16 +192,15 @@ pub mod ssr {
             fields.push(("password", lang.t(key)));
         }
         if !fields.is_empty() {
-            return Err(AppError::Invalid {
-                message: fields[0].1.to_owned(),
-                fields: fields
+            return Err(AppError::invalid_fields(
+                fields
                     .into_iter()
                     .map(|(f, m)| crate::error::FieldError {
                         field: f.into(),
                         message: m.into(),
                     })
                     .collect(),
-            });
+            ));
         }
         let role = check_role_store(db, lang, new.role, store_id).await?;
         let store_id = if role.is_group_wide() { None } else { store_id };
@@ -177,7 +209,7 @@ pub mod ssr {
             .await
             .map_err(AppError::internal)?
             .map_err(AppError::internal)?;
-        let now = now_ms();
+        let now = crate::db::now_ms();
         let mut tx = db.begin().await?;
         let id: i64 = match sql(
             "INSERT INTO users (username, display_name, role, store_id, password_hash, created_at, updated_at)
@@ -193,7 +225,7 @@ pub mod ssr {
         .await
         {
             Ok(id) => id,
-            Err(e) if is_unique_violation(&e) => {
+            Err(e) if e.is_unique_violation() => {
                 return Err(AppError::invalid("username", lang.t("error.username_taken")));
             }
             Err(e) => return Err(e.into()),
@@ -217,22 +249,24 @@ pub mod ssr {
         store_id: Option<i64>,
         active: bool,
     }
-
+    /// Changes a user's role, store or whether they may sign in; any of these signs
+    /// them out everywhere at once.
+    #[tracing::instrument(name = "admin.update_user", skip_all, fields(user = id))]
     pub async fn update(
-        st: &AppState,
-        actor: &Principal,
-        lang: Lang,
+        ctx: &Ctx,
         id: i64,
         role: &str,
         store_id: Option<i64>,
         active: bool,
     ) -> Result<(), AppError> {
-        let role = check_role_store(&st.db, lang, role, store_id).await?;
+        let actor = ctx.require(Action::ManageUsers)?;
+        let lang = ctx.lang();
+        let role = check_role_store(ctx.db(), lang, role, store_id).await?;
         let store_id = if role.is_group_wide() { None } else { store_id };
         if actor.user_id == Some(id) && (!active || role != actor.role) {
             return Err(AppError::Conflict(lang.t("error.not_yourself").into()));
         }
-        let mut tx = st.db.begin().await?;
+        let mut tx = ctx.db().begin().await?;
         let before: Option<Before> = sql("SELECT role, store_id, active FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut tx)
@@ -246,7 +280,7 @@ pub mod ssr {
         .bind(role.code())
         .bind(store_id)
         .bind(active)
-        .bind(now_ms())
+        .bind(ctx.now_ms())
         .bind(id)
         .execute(&mut tx)
         .await?;
@@ -257,39 +291,34 @@ pub mod ssr {
                 .execute(&mut tx)
                 .await?;
         }
-        audit::record(
+        ctx.audit(
             &mut tx,
-            Actor::Principal(actor),
             AuditEntry::new("user.update", "user", id)
                 .store(store_id)
                 .before(&before)
                 .after(
                     &serde_json::json!({ "role": role, "store_id": store_id, "active": active }),
                 ),
-            Some(&server::request_info().request_id),
         )
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn reset_password(
-        st: &AppState,
-        actor: &Principal,
-        lang: Lang,
-        id: i64,
-        pw: &str,
-    ) -> Result<(), AppError> {
+    #[tracing::instrument(name = "admin.reset_password", skip_all, fields(user = id))]
+    pub async fn reset_password(ctx: &Ctx, id: i64, pw: &str) -> Result<(), AppError> {
+        ctx.require(Action::ManageUsers)?;
+        let lang = ctx.lang();
         password::check_password_rules(pw).map_err(|k| AppError::invalid("password", lang.t(k)))?;
         let pw = pw.to_owned();
         let hash = tokio::task::spawn_blocking(move || password::hash_password(&pw))
             .await
             .map_err(AppError::internal)?
             .map_err(AppError::internal)?;
-        let mut tx = st.db.begin().await?;
+        let mut tx = ctx.db().begin().await?;
         let n = sql("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(hash)
-            .bind(now_ms())
+            .bind(ctx.now_ms())
             .bind(id)
             .execute(&mut tx)
             .await?;
@@ -300,24 +329,17 @@ pub mod ssr {
             .bind(id)
             .execute(&mut tx)
             .await?;
-        audit::record(
-            &mut tx,
-            Actor::Principal(actor),
-            AuditEntry::new("user.reset_password", "user", id),
-            Some(&server::request_info().request_id),
-        )
-        .await?;
+        ctx.audit(&mut tx, AuditEntry::new("user.reset_password", "user", id))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn end_sessions(
-        st: &AppState,
-        actor: &Principal,
-        lang: Lang,
-        id: i64,
-    ) -> Result<u64, AppError> {
-        let mut tx = st.db.begin().await?;
+    #[tracing::instrument(name = "admin.end_sessions", skip_all, fields(user = id))]
+    pub async fn end_sessions(ctx: &Ctx, id: i64) -> Result<u64, AppError> {
+        ctx.require(Action::ManageUsers)?;
+        let lang = ctx.lang();
+        let mut tx = ctx.db().begin().await?;
         let exists: Option<i64> = sql("SELECT id FROM users WHERE id = $1")
             .bind(id)
             .scalar_optional(&mut tx)
@@ -329,12 +351,10 @@ pub mod ssr {
             .bind(id)
             .execute(&mut tx)
             .await?;
-        audit::record(
+        ctx.audit(
             &mut tx,
-            Actor::Principal(actor),
             AuditEntry::new("user.end_sessions", "user", id)
                 .after(&serde_json::json!({ "sessions": n })),
-            Some(&server::request_info().request_id),
         )
         .await?;
         tx.commit().await?;

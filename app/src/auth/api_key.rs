@@ -31,7 +31,7 @@ pub async fn create<'e>(
     role: Role,
     store_id: Option<i64>,
     created_by: Option<i64>,
-) -> Result<(i64, String), sqlx::Error> {
+) -> crate::db::DbResult<(i64, String)> {
     let (key, prefix) = generate();
     let id: i64 = sql(
         "INSERT INTO api_keys (name, prefix, key_hash, role, store_id, created_by, created_at)
@@ -59,7 +59,7 @@ struct KeyRow {
 }
 
 /// The principal a key acts as, if the key exists and is not revoked.
-pub async fn resolve(db: &Db, key: &str) -> Result<Option<Principal>, sqlx::Error> {
+pub async fn resolve(db: &Db, key: &str) -> crate::db::DbResult<Option<Principal>> {
     if !key.starts_with("fc_") {
         return Ok(None);
     }
@@ -90,7 +90,7 @@ pub async fn resolve(db: &Db, key: &str) -> Result<Option<Principal>, sqlx::Erro
     }))
 }
 
-pub async fn revoke(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+pub async fn revoke(db: &Db, id: i64) -> crate::db::DbResult<bool> {
     sql("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now_ms())
         .bind(id)

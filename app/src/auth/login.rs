@@ -11,23 +11,13 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{lang, request_info, state};
-    let st = state()?;
-    let info = request_info();
-    let (token, _) = ssr::sign_in(
-        &st,
-        lang(),
-        &username,
-        &password,
-        &info.ip,
-        &info.user_agent,
-        Some(&info.request_id),
-    )
-    .await?;
+    let ctx = crate::ctx::Ctx::current()?;
+    let (token, _) = service::sign_in(&ctx, &username, &password)
+        .await
+        .map_err(|e| e.with_input([("username", username.as_str())]))?;
     let resp = expect_context::<leptos_axum::ResponseOptions>();
-    if let Ok(v) =
-        http::HeaderValue::from_str(&super::session::session_cookie(&token, &st.sessions))
-    {
+    let cookie = super::session::session_cookie(&token, &ctx.state().sessions);
+    if let Ok(v) = http::HeaderValue::from_str(&cookie) {
         resp.append_header(http::header::SET_COOKIE, v);
     }
     leptos_axum::redirect(&safe_next(next.as_deref()));
@@ -37,23 +27,11 @@ pub async fn login(
 /// Ends this session and goes to the sign-in page.
 #[server(prefix = "/sfn", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::{principal_opt, request_info, state};
-    let st = state()?;
-    let info = request_info();
-    if let Some(token) = &info.session_token {
-        super::session::end(&st.db, token).await?;
-    }
-    if let Some(p) = principal_opt() {
-        crate::audit::record(
-            &st.db,
-            crate::audit::Actor::Principal(&p),
-            crate::audit::AuditEntry::new("auth.logout", "user", p.user_id.unwrap_or_default()),
-            Some(&info.request_id),
-        )
-        .await?;
-    }
+    let ctx = crate::ctx::Ctx::current()?;
+    service::sign_out(&ctx).await?;
     let resp = expect_context::<leptos_axum::ResponseOptions>();
-    if let Ok(v) = http::HeaderValue::from_str(&super::session::clear_cookie(&st.sessions)) {
+    let cookie = super::session::clear_cookie(&ctx.state().sessions);
+    if let Ok(v) = http::HeaderValue::from_str(&cookie) {
         resp.append_header(http::header::SET_COOKIE, v);
     }
     leptos_axum::redirect("/login");
@@ -63,30 +41,7 @@ pub async fn logout() -> Result<(), AppError> {
 /// The signed-in user, or `None`.
 #[server(prefix = "/sfn", endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<UserInfo>, AppError> {
-    use crate::db::sql;
-    use crate::server::{principal_opt, state};
-    let Some(p) = principal_opt() else {
-        return Ok(None);
-    };
-    let Some(id) = p.user_id else { return Ok(None) };
-    let st = state()?;
-    let store_name = match p.store_id {
-        Some(sid) => {
-            sql("SELECT name FROM stores WHERE id = $1")
-                .bind(sid)
-                .scalar_optional::<String>(&st.db)
-                .await?
-        }
-        None => None,
-    };
-    Ok(Some(UserInfo {
-        id,
-        username: p.name,
-        display_name: p.display_name,
-        role: p.role,
-        store_id: p.store_id,
-        store_name,
-    }))
+    service::current_user(&crate::ctx::Ctx::current()?).await
 }
 
 /// Only a path on this site may be a redirect target (no `//evil.example`).
@@ -100,16 +55,57 @@ pub fn safe_next(next: Option<&str>) -> String {
 }
 
 #[cfg(feature = "ssr")]
-pub mod ssr {
+pub mod service {
+    use super::UserInfo;
     use crate::{
         audit::{self, Actor, AuditEntry},
         auth::{password, session, Principal},
-        db::{now_ms, sql},
+        ctx::Ctx,
+        db::sql,
         domain::Role,
         error::AppError,
-        i18n::Lang,
         server::AppState,
     };
+
+    /// Who is signed in (`None` for nobody, or an API key).
+    pub async fn current_user(ctx: &Ctx) -> Result<Option<UserInfo>, AppError> {
+        let Some(p) = ctx.principal_opt() else {
+            return Ok(None);
+        };
+        let Some(id) = p.user_id else { return Ok(None) };
+        let store_name = match p.store_id {
+            Some(sid) => {
+                sql("SELECT name FROM stores WHERE id = $1")
+                    .bind(sid)
+                    .scalar_optional::<String>(ctx.db())
+                    .await?
+            }
+            None => None,
+        };
+        Ok(Some(UserInfo {
+            id,
+            username: p.name.clone(),
+            display_name: p.display_name.clone(),
+            role: p.role,
+            store_id: p.store_id,
+            store_name,
+        }))
+    }
+
+    /// Ends the session the request came with, and audits it.
+    pub async fn sign_out(ctx: &Ctx) -> Result<(), AppError> {
+        if let Some(token) = &ctx.info().session_token {
+            session::end(ctx.db(), token).await?;
+        }
+        if let Some(p) = ctx.principal_opt() {
+            ctx.audit(
+                ctx.db(),
+                AuditEntry::new("auth.logout", "user", p.user_id.unwrap_or_default()),
+            )
+            .await?;
+        }
+        Ok(())
+    }
 
     #[derive(sqlx::FromRow)]
     struct UserRow {
@@ -130,7 +126,7 @@ pub mod ssr {
         value: &str,
         limit: i64,
         now: i64,
-    ) -> Result<Option<i64>, sqlx::Error> {
+    ) -> crate::db::DbResult<Option<i64>> {
         let window = st.throttle.window.as_millis() as i64;
         let text = match column {
             "username" => "SELECT at FROM login_failures WHERE username = $1 AND at > $2 ORDER BY at DESC LIMIT $3",
@@ -150,15 +146,15 @@ pub mod ssr {
     }
 
     /// Checks the password and throttles, then starts a session. Every outcome is audited.
+    #[tracing::instrument(name = "auth.sign_in", skip_all)]
     pub async fn sign_in(
-        st: &AppState,
-        lang: Lang,
+        ctx: &Ctx,
         username: &str,
         password_given: &str,
-        ip: &str,
-        user_agent: &str,
-        request_id: Option<&str>,
     ) -> Result<(String, Principal), AppError> {
+        let (st, lang) = (ctx.state(), ctx.lang());
+        let (ip, user_agent) = (ctx.info().ip.as_str(), ctx.info().user_agent.as_str());
+        let request_id = Some(ctx.request_id());
         let username = username.trim().to_lowercase();
         if username.is_empty() {
             return Err(AppError::invalid(
@@ -172,7 +168,7 @@ pub mod ssr {
                 lang.t("error.password_required"),
             ));
         }
-        let now = now_ms();
+        let now = ctx.now_ms();
         let lock =
             match locked_until(st, "username", &username, st.throttle.per_account, now).await? {
                 Some(t) => Some(t),

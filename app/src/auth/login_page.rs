@@ -1,7 +1,11 @@
 //! The sign-in page. A plain form: it works with JavaScript off.
 
 use super::login::Login;
-use crate::{components::ErrorNote, i18n::use_lang, layout::LangSwitch};
+use crate::{
+    components::{Field, FormErrors, FormState},
+    i18n::use_lang,
+    layout::LangSwitch,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -9,9 +13,9 @@ use leptos_router::hooks::use_query_map;
 pub fn LoginPage() -> impl IntoView {
     let lang = use_lang();
     let login = ServerAction::<Login>::new();
+    let form = FormState::new("login", login.value());
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
-    let error = move || login.value().get().and_then(Result::err);
     view! {
         <div class="login-page">
             <div class="login-card">
@@ -21,17 +25,13 @@ pub fn LoginPage() -> impl IntoView {
                     <LangSwitch lang />
                 </div>
                 <p class="muted">{lang.t("login.intro")}</p>
-                <ActionForm action=login attr:class="form" attr:data-testid="login-form">
+                <ActionForm action=login node_ref=form.node() attr:class="form" attr:data-testid="login-form">
                     <input type="hidden" name="next" value=next />
-                    <label class="field">
-                        <span>{lang.t("login.username")}</span>
-                        <input name="username" autocomplete="username" required autocapitalize="none" />
-                    </label>
-                    <label class="field">
-                        <span>{lang.t("login.password")}</span>
-                        <input name="password" type="password" autocomplete="current-password" required />
-                    </label>
-                    {move || error().map(|e| view! { <ErrorNote error=e /> })}
+                    <Field form name="username" label=lang.t("login.username") autocomplete="username"
+                        required=true autocapitalize="none" />
+                    <Field form name="password" label=lang.t("login.password") kind="password"
+                        autocomplete="current-password" required=true />
+                    <FormErrors form />
                     <button type="submit" class="btn btn-primary btn-block">{lang.t("login.submit")}</button>
                 </ActionForm>
             </div>

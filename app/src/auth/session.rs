@@ -79,7 +79,7 @@ pub async fn create(
     ip: &str,
     user_agent: &str,
     policy: &SessionPolicy,
-) -> Result<String, sqlx::Error> {
+) -> crate::db::DbResult<String> {
     let token = new_token();
     let now = now_ms();
     sql("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
@@ -112,7 +112,7 @@ pub async fn resolve(
     db: &Db,
     token: &str,
     policy: &SessionPolicy,
-) -> Result<Option<Principal>, sqlx::Error> {
+) -> crate::db::DbResult<Option<Principal>> {
     let hash = token_hash(token);
     let row: Option<SessionRow> = sql(
         "SELECT s.user_id, s.last_seen_at, s.expires_at, u.username, u.display_name, u.role, u.store_id
@@ -151,7 +151,7 @@ pub async fn resolve(
     }))
 }
 
-pub async fn end(db: &Db, token: &str) -> Result<(), sqlx::Error> {
+pub async fn end(db: &Db, token: &str) -> crate::db::DbResult<()> {
     sql("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash(token))
         .execute(db)
@@ -160,7 +160,7 @@ pub async fn end(db: &Db, token: &str) -> Result<(), sqlx::Error> {
 }
 
 /// Signs a user out on every device.
-pub async fn end_all_for_user(db: &Db, user_id: i64) -> Result<u64, sqlx::Error> {
+pub async fn end_all_for_user(db: &Db, user_id: i64) -> crate::db::DbResult<u64> {
     sql("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(db)

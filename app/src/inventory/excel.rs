@@ -1,10 +1,11 @@
 //! Spreadsheets: the vehicle list and stock matrix as .xlsx, the batch-intake template
 //! with Chinese headers, and reading a filled-in batch back (.xlsx or UTF-8 .csv).
 
-use super::{
+use super::domain::{
     catalog::Catalog,
+    intake::IntakeInput,
     matrix::{blocks, Pivot, StockMatrix},
-    vehicles::{IntakeInput, VehicleRow},
+    vehicle::VehicleRow,
     VehicleStatus,
 };
 use crate::{error::AppError, i18n::Lang};
@@ -120,13 +121,9 @@ pub fn vehicles(rows: &[VehicleRow], cat: &Catalog, lang: Lang) -> Result<Vec<u8
             ws.write_string(r, 2, cat.trim_name(v.trim_id))?;
             ws.write_string(r, 3, cat.color_name(v.color_id))?;
             ws.write_string(r, 4, cat.warehouse_name(v.warehouse_id))?;
-            let status = v
-                .status()
-                .map(|s| lang.t(s.label_key()))
-                .unwrap_or_default();
-            ws.write_string(r, 5, status)?;
-            ws.write_number_with_format(r, 6, v.cost_fen as f64 / 100.0, &money)?;
-            ws.write_number_with_format(r, 7, v.list_price_fen as f64 / 100.0, &money)?;
+            ws.write_string(r, 5, lang.t(v.status.label_key()))?;
+            ws.write_number_with_format(r, 6, v.cost_fen.fen() as f64 / 100.0, &money)?;
+            ws.write_number_with_format(r, 7, v.list_price_fen.fen() as f64 / 100.0, &money)?;
             ws.write_string(r, 8, v.arrival_date.clone().unwrap_or_default())?;
             if let Some(d) = v.days_in_stock {
                 ws.write_number(r, 9, d as f64)?;

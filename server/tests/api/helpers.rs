@@ -6,7 +6,10 @@
 //! throwaway cluster and sets it). Outside CI a missing URL skips them with a note; in CI
 //! (`CI` set) or with `FORECOURT_REQUIRE_PG=1` it fails them.
 
-use app::db::{sql, Db, DbUrl};
+use app::{
+    db::{sql, Db, DbUrl},
+    server::AppState,
+};
 use server::{config::Config, startup::Application};
 use std::{path::PathBuf, sync::Once};
 
@@ -19,6 +22,8 @@ pub enum DbKind {
 pub struct TestApp {
     pub address: String,
     pub db: Db,
+    /// The running application's state, for calling services directly.
+    pub state: AppState,
     pub client: reqwest::Client,
     pub kind: DbKind,
     pub _dir: TempDir,
@@ -95,7 +100,8 @@ pub async fn spawn_app(kind: DbKind) -> Option<TestApp> {
         .await
         .expect("the application builds");
     let port = app.port();
-    let db = app.state().db.clone();
+    let state = app.state().clone();
+    let db = state.db.clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -105,6 +111,7 @@ pub async fn spawn_app(kind: DbKind) -> Option<TestApp> {
     Some(TestApp {
         address: format!("http://127.0.0.1:{port}"),
         db,
+        state,
         client,
         kind,
         _dir: dir,
@@ -129,6 +136,25 @@ impl TestApp {
             .send()
             .await
             .expect("POST server function")
+    }
+
+    /// A request context for a demo user, to call services directly (no HTTP).
+    pub async fn ctx_as(&self, username: &str) -> app::ctx::Ctx {
+        let (id, display_name, role, store_id): (i64, String, String, Option<i64>) =
+            sql("SELECT id, display_name, role, store_id FROM users WHERE username = $1")
+                .bind(username)
+                .fetch_one(&self.db)
+                .await
+                .expect("the user exists");
+        let principal = app::auth::Principal {
+            user_id: Some(id),
+            api_key_id: None,
+            name: username.to_owned(),
+            display_name,
+            role: role.parse().expect("a known role"),
+            store_id,
+        };
+        app::ctx::Ctx::for_principal(self.state.clone(), principal, app::i18n::Lang::En)
     }
 
     pub async fn seed_demo(&self) {
@@ -159,6 +185,7 @@ impl TestApp {
         TestApp {
             address: self.address.clone(),
             db: self.db.clone(),
+            state: self.state.clone(),
             client: self.client.clone(),
             kind: self.kind,
             _dir: TempDir(PathBuf::new()),

@@ -212,8 +212,9 @@ both_dbs!(a_batch_with_one_bad_row_writes_no_row, |app| async move {
     };
     let res = upload(csv.clone().into_bytes(), "batch.csv").await.unwrap();
     assert_eq!(res.status(), 422);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
     let body: serde_json::Value = res.json().await.unwrap();
-    let fields: Vec<&str> = body["Invalid"]["fields"]
+    let fields: Vec<&str> = body["errors"]
         .as_array()
         .unwrap()
         .iter()
@@ -426,7 +427,7 @@ both_dbs!(
         app.seed_demo().await;
         app.login_as("sh.clerk").await;
         let ids = ids(&app).await;
-        let today = app::inventory::alerts::ssr::today();
+        let today = app::clock::Clock::System.today();
         let vin = new_vin();
         let arrival = (today - chrono::Duration::days(65))
             .format("%Y-%m-%d")
@@ -452,9 +453,13 @@ both_dbs!(
         assert_eq!(level, Some(60), "65 days in stock: the 60-day band");
         // A later sweep (as the days pass) raises it to 90 without a second alert.
         let mut tx = app.db.begin().await.unwrap();
-        app::inventory::alerts::ssr::sweep_aged(&mut tx, today + chrono::Duration::days(30), None)
-            .await
-            .unwrap();
+        app::inventory::service::alerts::sweep_aged(
+            &mut tx,
+            today + chrono::Duration::days(30),
+            None,
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         assert_eq!(open_alerts(&app, &format!("aged:{id}")).await, (1, 1));
         let level: i64 = sql("SELECT level FROM stock_alerts WHERE subject = $1")
@@ -944,9 +949,9 @@ both_dbs!(
 
 /// The aged-stock summary of one warehouse and model, as the alert centre shows it.
 async fn aged_line(app: &TestApp, warehouse: i64, model: i64) -> [i64; 3] {
-    let counts: Vec<app::inventory::alerts::AgedCount> =
+    let counts: Vec<app::inventory::domain::alert::AgedCount> =
         app.get("/api/v1/alerts/aged").await.json().await.unwrap();
-    app::inventory::alerts::aged_lines(&counts)
+    app::inventory::domain::alert::aged_lines(&counts)
         .into_iter()
         .find(|l| (l.warehouse_id, l.model_id) == (warehouse, model))
         .map(|l| l.at_least)
@@ -960,7 +965,7 @@ both_dbs!(
         app.login_as("sh.clerk").await;
         let ids = ids(&app).await;
         let before = aged_line(&app, ids.sh_yard, ids.model).await;
-        let today = app::inventory::alerts::ssr::today();
+        let today = app::clock::Clock::System.today();
         let vehicles: Vec<_> = [35, 65, 95, 5]
             .into_iter()
             .map(|days| {
@@ -987,7 +992,10 @@ both_dbs!(
             "before {before:?}"
         );
         // Each count is exactly the vehicle list its link opens.
-        for (days, count) in app::inventory::alerts::AGED_LEVELS.into_iter().zip(after) {
+        for (days, count) in app::inventory::domain::alert::AGED_LEVELS
+            .into_iter()
+            .zip(after)
+        {
             let page: serde_json::Value = app
                 .get(&format!(
                     "/api/v1/vehicles?warehouse_id={}&model_id={}&status=in_stock&min_days={days}",

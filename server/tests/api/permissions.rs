@@ -239,6 +239,151 @@ both_dbs!(every_role_tries_every_action, |app| async move {
     }
 });
 
+/// Performs `action` by calling its service directly, as any future entry point would:
+/// the service itself must refuse.
+async fn attempt_directly(
+    app: &TestApp,
+    ctx: &app::ctx::Ctx,
+    action: Action,
+    tag: &str,
+    prepared: &(String, i64),
+) -> Result<(), app::error::AppError> {
+    use app::{
+        admin::{api_keys, audit, stores, users},
+        home,
+        inventory::{
+            domain::{alert::ThresholdInput, intake::IntakeInput, transfer::TransferInput},
+            service::{alerts, transfers, vehicles},
+            VehicleStatus,
+        },
+    };
+    let ids = crate::inventory::ids(app).await;
+    let (vin, id) = prepared;
+    let store: i64 = sql("SELECT id FROM stores WHERE code = 'SH01'")
+        .scalar(&app.db)
+        .await
+        .unwrap();
+    let code = format!("D{}", tag.to_uppercase().replace('_', ""));
+    let code = &code[..code.len().min(16)];
+    let username = format!("d.{tag}");
+    match action {
+        Action::ViewDashboard => home::service::summary(ctx).await.map(drop),
+        Action::ViewReferenceData => stores::service::list(ctx).await.map(drop),
+        Action::ManageUsers => users::service::create(
+            ctx,
+            users::service::NewUser {
+                username: &username,
+                display_name: "新员工",
+                role: "sales",
+                store_id: Some(store),
+                password: "long-enough-1",
+            },
+        )
+        .await
+        .map(drop),
+        Action::ManageStores => stores::service::create_store(
+            ctx,
+            &stores::NewStore {
+                code: code.to_owned(),
+                name: "测试门店".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .map(drop),
+        Action::ManageApiKeys => api_keys::service::create(ctx, &username, "sales", Some(store))
+            .await
+            .map(drop),
+        Action::ViewAuditLog => audit::service::list(ctx, "").await.map(drop),
+        Action::ViewStock => alerts::open_count(ctx).await.map(drop),
+        Action::IntakeVehicles => vehicles::intake(
+            ctx,
+            vec![IntakeInput {
+                vin: crate::inventory::new_vin(),
+                trim: ids.trim.to_string(),
+                color: ids.color.to_string(),
+                warehouse: ids.sh_showroom.to_string(),
+                cost: "70000".into(),
+                ..Default::default()
+            }],
+            vehicles::IntakeMode::Single,
+        )
+        .await
+        .map(drop),
+        Action::ChangeVehicleStatus => {
+            vehicles::change_status(ctx, *id, VehicleStatus::Reserved, Some(1)).await
+        }
+        Action::ManageThresholds => alerts::save(
+            ctx,
+            ThresholdInput {
+                warehouse_id: ids.sh_showroom,
+                model_id: ids.model,
+                color_id: None,
+                low_qty: Some(1),
+                high_qty: None,
+            },
+        )
+        .await
+        .map(drop),
+        Action::RequestTransfer => transfers::request(
+            ctx,
+            TransferInput {
+                from_warehouse_id: ids.sh_yard,
+                to_warehouse_id: ids.sh_showroom,
+                vins: vec![vin.clone()],
+                reason: tag.to_owned(),
+            },
+        )
+        .await
+        .map(drop),
+        Action::ApproveTransfer => {
+            transfers::step(
+                ctx,
+                *id,
+                app::inventory::domain::transfer::TransferStep::Approve,
+                Some(1),
+            )
+            .await
+        }
+        Action::MoveTransfer => {
+            transfers::step(
+                ctx,
+                *id,
+                app::inventory::domain::transfer::TransferStep::Ship,
+                Some(1),
+            )
+            .await
+        }
+    }
+}
+
+both_dbs!(every_role_calls_every_service_directly, |app| async move {
+    app.seed_demo().await;
+    for role in Role::ALL {
+        let ctx = app.ctx_as(user_with(role)).await;
+        for action in Action::ALL {
+            let prepared = prepare(&app, action).await;
+            let before = counts(&app).await;
+            let tag = format!("{}_{:?}", role.code(), action).to_lowercase();
+            let result = attempt_directly(&app, &ctx, action, &tag, &prepared).await;
+            if allowed(role, action) {
+                assert!(result.is_ok(), "{role:?} may {action:?}: {result:?}");
+            } else {
+                assert_eq!(
+                    result.map_err(|e| e.status_code()),
+                    Err(403),
+                    "{role:?} may not {action:?}"
+                );
+                assert_eq!(
+                    counts(&app).await,
+                    before,
+                    "a refused {action:?} by {role:?} changed nothing"
+                );
+            }
+        }
+    }
+});
+
 both_dbs!(
     a_store_bound_role_cannot_reach_another_stores_record,
     |app| async move {

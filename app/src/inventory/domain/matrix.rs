@@ -2,13 +2,12 @@
 //! warehouse or all the caller may see, laid out per model with trims and colours on
 //! either axis.
 
-use super::catalog::Catalog;
-use crate::error::AppError;
-use leptos::prelude::*;
+use super::{catalog::Catalog, vehicle::StatusFilter};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct MatrixFilter {
     #[serde(default)]
     pub warehouse_id: Option<i64>,
@@ -16,7 +15,14 @@ pub struct MatrixFilter {
     pub model_id: Option<i64>,
     /// A status code, or `on_hand` (in transit + in stock + reserved). Default `in_stock`.
     #[serde(default)]
-    pub status: Option<String>,
+    pub status: Option<StatusFilter>,
+}
+
+impl MatrixFilter {
+    /// The status counted (in stock unless another is asked for).
+    pub fn status(&self) -> StatusFilter {
+        self.status.unwrap_or(StatusFilter::InStock)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,69 +146,10 @@ pub fn blocks(m: &StockMatrix, cat: &Catalog, pivot: Pivot, model: Option<i64>) 
     out
 }
 
-// JSON: an all-default filter would be an empty form, which does not decode.
-#[server(prefix = "/sfn", endpoint = "inventory/matrix", input = server_fn::codec::Json)]
-pub async fn get_stock_matrix(filter: MatrixFilter) -> Result<StockMatrix, AppError> {
-    let (st, p, lang) = crate::server::require(crate::auth::Action::ViewStock)?;
-    ssr::matrix(&st.db, p.store_scope(), &filter, lang).await
-}
-
-#[cfg(feature = "ssr")]
-pub mod ssr {
-    use super::*;
-    use crate::{
-        db::{Db, Where},
-        i18n::Lang,
-        inventory::VehicleStatus,
-    };
-
-    pub async fn matrix(
-        db: &Db,
-        scope: Option<i64>,
-        f: &MatrixFilter,
-        lang: Lang,
-    ) -> Result<StockMatrix, AppError> {
-        let status = f.status.as_deref().unwrap_or("in_stock");
-        let on_hand = status == "on_hand";
-        if !on_hand && status.parse::<VehicleStatus>().is_err() {
-            return Err(AppError::invalid("status", lang.t("vehicle.bad_status")));
-        }
-        // A store is its list of warehouses; with the conditions that apply only, both
-        // databases count from a covering index on vehicles.
-        let mut w = Where::new();
-        if let Some(store) = scope {
-            w.and(
-                "v.warehouse_id IN (SELECT id FROM warehouses WHERE store_id = ?)",
-                store,
-            );
-        }
-        if let Some(wh) = f.warehouse_id {
-            w.and("v.warehouse_id = ?", wh);
-        }
-        if let Some(m) = f.model_id {
-            w.and("v.model_id = ?", m);
-        }
-        if on_hand {
-            w.and_sql("v.status IN ('in_transit', 'in_stock', 'reserved')");
-        } else {
-            w.and("v.status = ?", status);
-        }
-        let cells: Vec<MatrixCell> = w
-            .build(
-                "SELECT v.model_id, v.trim_id, v.color_id, COUNT(*) AS count FROM vehicles v",
-                "GROUP BY v.model_id, v.color_id, v.trim_id",
-            )
-            .fetch_all(db)
-            .await?;
-        let total = cells.iter().map(|c| c.count).sum();
-        Ok(StockMatrix { cells, total })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::catalog::{ColorRow, ModelRow, TrimRow};
+    use crate::inventory::domain::catalog::{ColorRow, ModelRow, TrimRow};
 
     fn catalog() -> Catalog {
         let model = |id| ModelRow {

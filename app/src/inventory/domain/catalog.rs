@@ -1,8 +1,6 @@
 //! The vehicle catalog: models (车型), their trims (配置) and colours, and the warehouses
 //! a caller may use.
 
-use crate::error::AppError;
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,39 +78,5 @@ impl Catalog {
         self.warehouse(id)
             .map(|w| format!("{} {}", w.code, w.name))
             .unwrap_or_default()
-    }
-}
-
-#[server(prefix = "/sfn", endpoint = "inventory/catalog")]
-pub async fn load_catalog() -> Result<Catalog, AppError> {
-    let (st, p, _) = crate::server::require(crate::auth::Action::ViewStock)?;
-    Ok(ssr::load(&st.db, p.store_scope()).await?)
-}
-
-#[cfg(feature = "ssr")]
-pub mod ssr {
-    use super::*;
-    use crate::db::{sql, Db};
-
-    pub async fn load(db: &Db, scope: Option<i64>) -> Result<Catalog, sqlx::Error> {
-        Ok(Catalog {
-            models: sql("SELECT m.id, b.name AS brand, m.name, m.name_en FROM models m
-                         JOIN brands b ON b.id = m.brand_id ORDER BY b.name, m.name")
-            .fetch_all(db)
-            .await?,
-            trims: sql("SELECT id, model_id, name, msrp_fen FROM trims ORDER BY model_id, msrp_fen, id")
-                .fetch_all(db)
-                .await?,
-            colors: sql("SELECT id, model_id, name, name_en, hex FROM colors ORDER BY model_id, id")
-                .fetch_all(db)
-                .await?,
-            warehouses: sql("SELECT w.id, w.store_id, w.code, w.name, s.name AS store_name
-                             FROM warehouses w JOIN stores s ON s.id = w.store_id
-                             WHERE w.active = TRUE AND (CAST($1 AS BIGINT) IS NULL OR w.store_id = $1)
-                             ORDER BY s.code, w.code")
-            .bind(scope)
-            .fetch_all(db)
-            .await?,
-        })
     }
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VehicleStatus {
     InTransit,
@@ -105,6 +106,15 @@ impl FromStr for VehicleStatus {
             .into_iter()
             .find(|v| v.code() == s || v.label_zh() == s)
             .ok_or_else(|| format!("unknown vehicle status {s:?}"))
+    }
+}
+
+/// Decoding a stored status (`#[sqlx(try_from = "String")]` on row types).
+impl TryFrom<String> for VehicleStatus {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
     }
 }
 
