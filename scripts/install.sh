@@ -28,6 +28,7 @@ if [ "$MODE" = "test" ]; then
   [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
   [ -x /usr/lib/postgresql/15/bin/initdb ] || apt_missing+=(postgresql-15)
   command -v psql >/dev/null || apt_missing+=(postgresql-client-15)
+  python3 -m venv --help >/dev/null 2>&1 || apt_missing+=(python3-venv)
 fi
 if [ "${#apt_missing[@]}" -gt 0 ]; then
   say "apt: ${apt_missing[*]}"
@@ -82,6 +83,18 @@ if [ -n "$need_leptos$need_wbg" ]; then
     fast_tool_build cargo install --quiet --locked "cargo-leptos@$CARGO_LEPTOS_VERSION" --features no_downloads
   fi
   [ -z "$wbg_pid" ] || wait "$wbg_pid"
+fi
+
+# --- Python tools for the tests (OpenAPI validator and client generator) --------------
+if [ "$MODE" = "test" ]; then
+  VENV="${FORECOURT_VENV:-$HOME/.cache/forecourt/venv}"
+  REQ="$ROOT/scripts/requirements-test.txt"
+  if ! cmp -s "$REQ" "$VENV/.requirements" 2>/dev/null; then
+    say "python tools ($VENV)"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQ"
+    cp "$REQ" "$VENV/.requirements"
+  fi
 fi
 
 # --- npm: wasm-opt (binaryen) for release builds, Playwright for browser tests ---------

@@ -70,6 +70,19 @@ start_server() {
   return 1
 }
 
+VENV="${FORECOURT_VENV:-$HOME/.cache/forecourt/venv}"
+
+# The served OpenAPI document passes the validator integrators use, and a client
+# generates from it.
+openapi_checks() {
+  local doc="$LOG_DIR/openapi.json"
+  curl -fs "$BASE_URL/api/v1/openapi.json" -o "$doc" || return 1
+  check "OpenAPI document valid (openapi-spec-validator)" "$VENV/bin/openapi-spec-validator" "$doc"
+  check "OpenAPI client generates (openapi-python-client)" \
+    "$VENV/bin/openapi-python-client" generate --path "$doc" --output-path "$LOG_DIR/client" --overwrite \
+    --config scripts/openapi-client.yaml
+}
+
 stop_server() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
   SERVER_PID=""
@@ -94,6 +107,7 @@ playwright() {
 check "cargo fmt --check" cargo fmt --all --check
 check "clippy (ssr)" cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
 check "clippy (hydrate)" cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+check "no import cycle among modules" python3 scripts/check_cycles.py app/src server/src
 
 step "PostgreSQL 15 throwaway cluster"
 if eval "$(bash scripts/pg-cluster.sh start)"; then
@@ -115,6 +129,7 @@ if cargo leptos build --release; then
       psql "$FORECOURT_TEST_PG" -qc "DROP DATABASE IF EXISTS fc_e2e" -c "CREATE DATABASE fc_e2e" >/dev/null
     fi
     if start_server "$url"; then
+      [ "$db" = sqlite ] && openapi_checks
       playwright "Playwright in Chromium ($db)"
     else
       failed=$((failed + 1)); failures+=("server start ($db)")

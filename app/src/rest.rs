@@ -218,17 +218,24 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        use axum::extract::{path::ErrorKind, rejection::PathRejection, Path};
+        use axum::extract::{path::ErrorKind, rejection::PathRejection, Path, RawPathParams};
         match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(v)) => Ok(ApiPath(v)),
             Err(PathRejection::FailedToDeserializePathParams(e)) => {
                 let message = e.body_text();
+                // The segment's name: given for maps and structs, else by its place.
+                let names: Vec<String> = RawPathParams::from_request_parts(parts, state)
+                    .await
+                    .map(|p| p.iter().map(|(k, _)| k.to_owned()).collect())
+                    .unwrap_or_default();
                 let field = match e.into_kind() {
                     ErrorKind::ParseErrorAtKey { key, .. }
-                    | ErrorKind::InvalidUtf8InPathParam { key } => key,
-                    _ => "path".to_owned(),
+                    | ErrorKind::InvalidUtf8InPathParam { key } => Some(key),
+                    ErrorKind::ParseErrorAtIndex { index, .. } => names.get(index).cloned(),
+                    ErrorKind::ParseError { .. } => names.first().cloned(),
+                    _ => None,
                 };
-                Err(AppError::invalid(field, message).into())
+                Err(AppError::invalid(field.unwrap_or_else(|| "path".into()), message).into())
             }
             Err(e) => Err(AppError::invalid("path", e.body_text()).into()),
         }

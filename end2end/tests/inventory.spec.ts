@@ -91,7 +91,44 @@ test('a bad VIN is refused with the reason, and nothing is taken in', async ({ p
   await form.getByLabel('VIN').fill(wrong);
   await form.getByLabel(/成本价/).fill('72000');
   await form.getByRole('button', { name: '入库' }).click();
-  await expect(page.getByRole('alert')).toContainText('校验位');
+  await expect(form.locator('#intake-vin-error')).toContainText('校验位');
+  await page.goto(`/inventory/vehicles?q=${wrong}`);
+  await expect(page.getByTestId('vehicle-total')).toContainText('共 0 辆');
+});
+
+test('a refused intake shows each message beside its field and keeps what was typed', async ({ page }, info) => {
+  const js = !info.project.name.includes('no-js');
+  await login(page, 'sh.clerk');
+  if (js) await gotoHydrated(page, '/inventory/intake');
+  else await page.goto('/inventory/intake');
+  const form = page.getByTestId('intake-form');
+  const vin = freshVin();
+  const wrong = vin.slice(0, 8) + (vin[8] === '1' ? '2' : '1') + vin.slice(9);
+  const warehouse = form.locator('select[name="warehouse_id"]');
+  const lastWarehouse = await warehouse.locator('option').last().getAttribute('value');
+  await form.getByLabel('VIN').fill(wrong);
+  await warehouse.selectOption(lastWarehouse!);
+  await form.getByLabel(/成本价/).fill('-5');
+  await form.getByRole('button', { name: '入库' }).click();
+
+  // Each message stands beside its own field, tied to it for screen readers.
+  const vinInput = form.getByLabel('VIN');
+  const cost = form.getByLabel(/成本价/);
+  await expect(form.locator('#intake-vin-error')).toContainText('校验位');
+  await expect(form.locator('#intake-cost-error')).toContainText('金额不能为负数');
+  await expect(vinInput).toHaveAttribute('aria-invalid', 'true');
+  await expect(vinInput).toHaveAttribute('aria-describedby', 'intake-vin-error');
+  await expect(cost).toHaveAttribute('aria-invalid', 'true');
+  await expect(form.locator('#intake-list_price-error')).toBeEmpty();
+  await expect(page.getByTestId('form-error')).toContainText('2');
+  // What was typed and chosen is still there.
+  await expect(vinInput).toHaveValue(wrong);
+  await expect(cost).toHaveValue('-5');
+  await expect(warehouse).toHaveValue(lastWarehouse!);
+  // The first bad field has focus, ready to be corrected.
+  if (js) await expect(vinInput).toBeFocused();
+  else await expect(vinInput).toHaveAttribute('autofocus', '');
+
   await page.goto(`/inventory/vehicles?q=${wrong}`);
   await expect(page.getByTestId('vehicle-total')).toContainText('共 0 辆');
 });

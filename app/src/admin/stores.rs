@@ -159,17 +159,28 @@ pub mod service {
         Ok(store)
     }
 
-    #[tracing::instrument(name = "admin.create_store", skip_all)]
-    pub async fn create_store(ctx: &Ctx, new: &NewStore) -> Result<i64, AppError> {
-        ctx.require(Action::ManageStores)?;
-        let code = new.code.trim().to_uppercase();
-        let (name, city, address) = (new.name.trim(), new.city.trim(), new.address.trim());
+    /// A code and a name as stores and warehouses both need them: the code in capitals.
+    fn code_and_name<'a>(
+        ctx: &Ctx,
+        code: &str,
+        name: &'a str,
+    ) -> Result<(String, &'a str), AppError> {
+        let code = code.trim().to_uppercase();
+        let name = name.trim();
         if !valid_code(&code) {
             return Err(AppError::invalid("code", ctx.t("error.code_format")));
         }
         if name.is_empty() || name.chars().count() > 60 {
             return Err(AppError::invalid("name", ctx.t("error.name_required")));
         }
+        Ok((code, name))
+    }
+
+    #[tracing::instrument(name = "admin.create_store", skip_all)]
+    pub async fn create_store(ctx: &Ctx, new: &NewStore) -> Result<i64, AppError> {
+        ctx.require(Action::ManageStores)?;
+        let (code, name) = code_and_name(ctx, &new.code, &new.name)?;
+        let (city, address) = (new.city.trim(), new.address.trim());
         if city.chars().count() > 60 {
             return Err(AppError::invalid("city", ctx.t("error.too_long")));
         }
@@ -201,13 +212,7 @@ pub mod service {
         .bind(ctx.now_ms())
         .scalar(&mut tx)
         .await
-        .map_err(|e| {
-            if e.is_unique_violation() {
-                AppError::invalid("code", ctx.t("error.code_taken"))
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(|e| e.or_taken(|| AppError::invalid("code", ctx.t("error.code_taken"))))?;
         ctx.audit(
             &mut tx,
             AuditEntry::new("store.create", "store", id)
@@ -224,15 +229,8 @@ pub mod service {
     #[tracing::instrument(name = "admin.create_warehouse", skip_all)]
     pub async fn create_warehouse(ctx: &Ctx, new: &NewWarehouse) -> Result<i64, AppError> {
         ctx.require(Action::ManageStores)?;
-        let code = new.code.trim().to_uppercase();
-        let name = new.name.trim();
+        let (code, name) = code_and_name(ctx, &new.code, &new.name)?;
         let kind = new.kind.as_str();
-        if !valid_code(&code) {
-            return Err(AppError::invalid("code", ctx.t("error.code_format")));
-        }
-        if name.is_empty() || name.chars().count() > 60 {
-            return Err(AppError::invalid("name", ctx.t("error.name_required")));
-        }
         if !super::WAREHOUSE_KINDS.iter().any(|(k, _)| *k == kind) {
             return Err(AppError::invalid("kind", ctx.t("error.warehouse_kind")));
         }
@@ -255,13 +253,7 @@ pub mod service {
         .bind(ctx.now_ms())
         .scalar(&mut tx)
         .await
-        .map_err(|e| {
-            if e.is_unique_violation() {
-                AppError::invalid("code", ctx.t("error.code_taken"))
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(|e| e.or_taken(|| AppError::invalid("code", ctx.t("error.code_taken"))))?;
         ctx.audit(
             &mut tx,
             AuditEntry::new("warehouse.create", "warehouse", id)

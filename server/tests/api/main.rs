@@ -7,3 +7,4 @@ mod auth;
 mod foundation;
 mod inventory;
 mod permissions;
+mod rest;

@@ -336,23 +336,13 @@ async fn attempt_directly(
         )
         .await
         .map(drop),
-        Action::ApproveTransfer => {
-            transfers::step(
-                ctx,
-                *id,
-                app::inventory::domain::transfer::TransferStep::Approve,
-                Some(1),
-            )
-            .await
-        }
-        Action::MoveTransfer => {
-            transfers::step(
-                ctx,
-                *id,
-                app::inventory::domain::transfer::TransferStep::Ship,
-                Some(1),
-            )
-            .await
+        Action::ApproveTransfer | Action::MoveTransfer => {
+            use app::inventory::domain::transfer::TransferStep;
+            let step = match action {
+                Action::ApproveTransfer => TransferStep::Approve,
+                _ => TransferStep::Ship,
+            };
+            transfers::step(ctx, *id, step, Some(1)).await
         }
     }
 }

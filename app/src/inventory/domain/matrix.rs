@@ -15,6 +15,7 @@ pub struct MatrixFilter {
     pub model_id: Option<i64>,
     /// A status code, or `on_hand` (in transit + in stock + reserved). Default `in_stock`.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(inline), schema(inline))]
     pub status: Option<StatusFilter>,
 }
 

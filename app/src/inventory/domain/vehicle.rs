@@ -158,6 +158,7 @@ pub struct VehicleFilter {
     pub color_id: Option<i64>,
     /// A status code; `on_hand` for in transit, in stock and reserved together.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(inline))]
     pub status: Option<StatusFilter>,
     /// Only vehicles in stock at least this many days (0 to 36500).
     #[serde(default)]

@@ -171,14 +171,8 @@ pub async fn save(ctx: &Ctx, input: ThresholdInput) -> Result<i64, AppError> {
             .bind(p.audit_label())
             .scalar::<i64>(&mut tx)
             .await
-            .map_err(|e| {
-                // Two managers setting the same threshold at once: the second one is told.
-                if e.is_unique_violation() {
-                    AppError::Conflict(ctx.t("threshold.changed_meanwhile").into())
-                } else {
-                    e.into()
-                }
-            })?,
+            // Two managers setting the same threshold at once: the second one is told.
+            .map_err(|e| e.or_taken(|| AppError::Conflict(ctx.t("threshold.changed_meanwhile").into())))?,
     };
     ctx.audit(
         &mut tx,

@@ -143,11 +143,7 @@ pub async fn request(ctx: &Ctx, input: TransferInput) -> Result<i64, AppError> {
             .execute(&mut tx)
             .await
             .map_err(|e| {
-                if e.is_unique_violation() {
-                    AppError::Conflict(ctx.tf("transfer.vin_in_other", &[("vin", vin)]))
-                } else {
-                    e.into()
-                }
+                e.or_taken(|| AppError::Conflict(ctx.tf("transfer.vin_in_other", &[("vin", vin)])))
             })?;
     }
     ctx.audit(

@@ -292,11 +292,7 @@ async fn insert(ctx: &Ctx, tx: &mut Tx, v: &NewVehicle) -> Result<i64, AppError>
     .scalar(tx)
     .await
     .map_err(|e| {
-        if e.is_unique_violation() {
-            AppError::Conflict(ctx.tf("vehicle.vin_taken", &[("vin", v.vin.as_str())]))
-        } else {
-            e.into()
-        }
+        e.or_taken(|| AppError::Conflict(ctx.tf("vehicle.vin_taken", &[("vin", v.vin.as_str())])))
     })
 }
 

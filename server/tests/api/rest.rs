@@ -1,0 +1,195 @@
+//! The REST surface as integrators meet it: the OpenAPI document lists every operation
+//! and describes its parameters where they really are, and every bad request — path,
+//! query or body — is answered `application/problem+json` naming the field.
+
+use crate::{both_dbs, helpers::TestApp};
+use app::{auth::api_key, db::sql, domain::Role};
+use std::collections::BTreeSet;
+
+/// The operations the API offered before each module owned its routes: the document
+/// must keep every one (new ones are added here as modules grow).
+const OPERATIONS: &[&str] = &[
+    "GET /api/v1/me",
+    "GET /api/v1/stores",
+    "GET /api/v1/stores/{id}",
+    "GET /api/v1/catalog",
+    "GET /api/v1/vehicles",
+    "POST /api/v1/vehicles",
+    "GET /api/v1/vehicles/{id}",
+    "POST /api/v1/vehicles/{id}/status",
+    "GET /api/v1/stock/matrix",
+    "GET /api/v1/thresholds",
+    "PUT /api/v1/thresholds",
+    "DELETE /api/v1/thresholds/{id}",
+    "GET /api/v1/alerts",
+    "GET /api/v1/alerts/aged",
+    "GET /api/v1/transfers",
+    "POST /api/v1/transfers",
+    "GET /api/v1/transfers/{id}",
+    "POST /api/v1/transfers/{id}/{step}",
+];
+
+async fn key(app: &TestApp, role: Role) -> String {
+    let store: Option<i64> = if role.is_group_wide() {
+        None
+    } else {
+        Some(
+            sql("SELECT id FROM stores WHERE code = 'SH01'")
+                .scalar(&app.db)
+                .await
+                .unwrap(),
+        )
+    };
+    api_key::create(&app.db, "rest-test", role, store, None)
+        .await
+        .unwrap()
+        .1
+}
+
+both_dbs!(
+    the_document_lists_every_operation_with_its_parameters_where_they_are,
+    |app| async move {
+        let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        let mut ops = BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            let in_template: BTreeSet<&str> = path
+                .split('/')
+                .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+                .collect();
+            for (method, op) in item.as_object().unwrap() {
+                ops.insert(format!("{} {path}", method.to_uppercase()));
+                let params = op["parameters"].as_array().cloned().unwrap_or_default();
+                let in_path: BTreeSet<&str> = params
+                    .iter()
+                    .filter(|p| p["in"] == "path")
+                    .map(|p| p["name"].as_str().unwrap())
+                    .collect();
+                assert_eq!(
+                    in_path, in_template,
+                    "{method} {path}: path parameters are exactly the template's"
+                );
+                for p in &params {
+                    assert!(
+                        matches!(p["in"].as_str(), Some("path" | "query")),
+                        "{method} {path}: {p}"
+                    );
+                }
+            }
+        }
+        let expected: BTreeSet<String> = OPERATIONS.iter().map(|s| s.to_string()).collect();
+        assert_eq!(ops, expected, "the document lists the same operations");
+        // Every schema a reference names is in the document.
+        let text = doc.to_string();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for (i, _) in text.match_indices("#/components/schemas/") {
+            let name: String = text[i + 21..].chars().take_while(|c| *c != '"').collect();
+            assert!(schemas.contains_key(&name), "schema {name} is defined");
+        }
+        for name in ["Problem", "VehiclePage", "TransferInput", "StockMatrix"] {
+            assert!(
+                schemas.contains_key(name),
+                "{name} is collected from its handler"
+            );
+        }
+    }
+);
+
+both_dbs!(
+    bad_path_query_and_body_input_is_a_problem_naming_the_field,
+    |app| async move {
+        app.seed_demo().await;
+        let clerk = key(&app, Role::InventoryClerk).await;
+        let c = app.new_client();
+        let check = |res: reqwest::Response, status: u16, field: &'static str| async move {
+            assert_eq!(res.status(), status, "{field}");
+            assert_eq!(
+                res.headers()["content-type"],
+                "application/problem+json",
+                "{field}"
+            );
+            let body: serde_json::Value = res.json().await.unwrap();
+            if !field.is_empty() {
+                assert_eq!(body["errors"][0]["field"], field, "{body}");
+            }
+            body
+        };
+        let get = |path: &str| c.get(app.url(path)).bearer_auth(&clerk).send();
+        check(
+            get("/api/v1/vehicles?min_days=abc").await.unwrap(),
+            422,
+            "min_days",
+        )
+        .await;
+        check(
+            get("/api/v1/vehicles?min_days=100000000").await.unwrap(),
+            422,
+            "min_days",
+        )
+        .await;
+        check(
+            get("/api/v1/vehicles?status=gone").await.unwrap(),
+            422,
+            "status",
+        )
+        .await;
+        check(
+            get("/api/v1/stock/matrix?warehouse_id=x").await.unwrap(),
+            422,
+            "warehouse_id",
+        )
+        .await;
+        check(get("/api/v1/alerts?open=maybe").await.unwrap(), 422, "open").await;
+        check(get("/api/v1/transfers/abc").await.unwrap(), 422, "id").await;
+        check(get("/api/v1/no/such/thing").await.unwrap(), 404, "").await;
+        let post = |path: &str, body: &'static str| {
+            c.post(app.url(path))
+                .bearer_auth(&clerk)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+        };
+        check(
+            post("/api/v1/vehicles", "{not json").await.unwrap(),
+            422,
+            "body",
+        )
+        .await;
+        check(
+            post("/api/v1/vehicles", r#"{"vehicles": [{"vin": 17}]}"#)
+                .await
+                .unwrap(),
+            422,
+            "vehicles.0.vin",
+        )
+        .await;
+        check(
+            post("/api/v1/vehicles/1/status", r#"{"to": "flying"}"#)
+                .await
+                .unwrap(),
+            422,
+            "to",
+        )
+        .await;
+        check(
+            post("/api/v1/vehicles/abc/status", r#"{"to": "sold"}"#)
+                .await
+                .unwrap(),
+            422,
+            "id",
+        )
+        .await;
+        let text = c
+            .post(app.url("/api/v1/vehicles"))
+            .bearer_auth(&clerk)
+            .header("content-type", "text/plain")
+            .body("x")
+            .send()
+            .await
+            .unwrap();
+        check(text, 422, "body").await;
+        // Without a key: 401, still a problem.
+        let res = c.get(app.url("/api/v1/vehicles")).send().await.unwrap();
+        check(res, 401, "").await;
+    }
+);
