@@ -199,19 +199,6 @@ impl DbError {
     pub fn is_unique_violation(&self) -> bool {
         is_unique_violation(&self.source)
     }
-
-    /// The error to answer with: `taken()` when a unique value is already taken (two
-    /// people at once, or a duplicate), a logged internal error otherwise.
-    pub fn or_taken(
-        self,
-        taken: impl FnOnce() -> crate::error::AppError,
-    ) -> crate::error::AppError {
-        if self.is_unique_violation() {
-            taken()
-        } else {
-            self.into()
-        }
-    }
 }
 
 pub type DbResult<T> = Result<T, DbError>;

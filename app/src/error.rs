@@ -237,6 +237,24 @@ impl From<crate::db::DbError> for AppError {
     }
 }
 
+/// What a failed insert means to the person: `taken()` when a unique value is already
+/// taken (a duplicate, or two people at once), a logged internal error otherwise.
+#[cfg(feature = "ssr")]
+pub trait OrTaken {
+    fn or_taken(self, taken: impl FnOnce() -> AppError) -> AppError;
+}
+
+#[cfg(feature = "ssr")]
+impl OrTaken for crate::db::DbError {
+    fn or_taken(self, taken: impl FnOnce() -> AppError) -> AppError {
+        if self.is_unique_violation() {
+            taken()
+        } else {
+            self.into()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -123,7 +123,12 @@ pub fn valid_code(code: &str) -> bool {
 pub mod service {
     use super::{valid_code, NewStore, NewWarehouse, StoreRow, WarehouseRow};
     use crate::{
-        audit::AuditEntry, auth::Action, ctx::Ctx, db::sql, domain::Phone, error::AppError,
+        audit::AuditEntry,
+        auth::Action,
+        ctx::Ctx,
+        db::sql,
+        domain::Phone,
+        error::{AppError, OrTaken},
     };
 
     const STORE_COLUMNS: &str = "SELECT id, code, name, city, address, phone FROM stores";

@@ -6,7 +6,7 @@ use crate::{
     auth::Action,
     ctx::Ctx,
     db::{now_ms, sql, DbResult, Tx, Where},
-    error::AppError,
+    error::{AppError, OrTaken},
     inventory::domain::alert::{
         parse_kinds, threshold_breaches, AgedCount, AlertKind, AlertRow, ThresholdInput,
         ThresholdRow,

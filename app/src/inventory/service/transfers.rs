@@ -10,7 +10,7 @@ use crate::{
     auth::Action,
     ctx::Ctx,
     db::sql,
-    error::AppError,
+    error::{AppError, OrTaken},
     inventory::domain::{
         transfer::{TransferInput, TransferRequest, TransferRow, TransferStatus, TransferStep},
         vehicle::StockChange,

@@ -10,7 +10,7 @@ use crate::{
     auth::Action,
     ctx::Ctx,
     db::{sql, DbResult, Sql, Tx, Where},
-    error::{AppError, FieldError},
+    error::{AppError, FieldError, OrTaken},
     inventory::domain::{
         intake::{validate, IntakeInput, NewVehicle, MAX_BATCH},
         vehicle::{StatusFilter, StockChange, VehicleFilter, VehiclePage, VehicleRow},
