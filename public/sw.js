@@ -1,8 +1,11 @@
 // Forecourt service worker: keeps the app shell for showroom tablets.
 // - precaches the offline page, manifest and icons;
+// - once a page is interactive it asks for the rest of the build (every page's code chunk,
+//   listed at /sw-precache.json), so a tablet opens any page offline; files of older
+//   releases are dropped then;
 // - hashed build files under /pkg/ are cache-first (their names change with their content);
 // - pages and data are network-first, falling back to the last copy, then the offline page.
-const VERSION = 'forecourt-v2';
+const VERSION = 'forecourt-v3';
 const SHELL = [
   '/offline.html',
   '/manifest.webmanifest',
@@ -21,6 +24,30 @@ self.addEventListener('activate', (event) => {
       .then((keys) => Promise.all(keys.filter((k) => k !== VERSION).map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
+});
+
+async function precacheBuild() {
+  const res = await fetch('/sw-precache.json', { cache: 'no-store' });
+  if (!res.ok) return;
+  const files = await res.json();
+  const cache = await caches.open(VERSION);
+  for (const request of await cache.keys()) {
+    const path = new URL(request.url).pathname;
+    if (path.startsWith('/pkg/') && !files.includes(path)) await cache.delete(request);
+  }
+  for (const file of files) {
+    if (!(await cache.match(file))) {
+      try {
+        await cache.add(file);
+      } catch (_) {
+        // Offline or a newer release meanwhile: the next page load asks again.
+      }
+    }
+  }
+}
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'precache') event.waitUntil(precacheBuild());
 });
 
 async function cacheFirst(request) {

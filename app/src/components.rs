@@ -5,6 +5,7 @@
 pub mod confirm;
 pub mod field;
 pub mod form;
+pub mod live;
 pub mod note;
 pub mod page;
 pub mod table;

@@ -91,9 +91,10 @@ pub fn provide_lang() -> Lang {
     lang
 }
 
-/// The language of the page being rendered.
+/// The language of the page being rendered. An island hydrating in the browser has no
+/// context from the page around it, so it reads the cookie the server read.
 pub fn use_lang() -> Lang {
-    leptos::prelude::use_context::<Lang>().unwrap_or_default()
+    leptos::prelude::use_context::<Lang>().unwrap_or_else(detect)
 }
 
 /// The language a request's `lang` cookie asks for (Chinese when none).

@@ -2,7 +2,7 @@
 //! phones) and the page.
 
 use crate::{
-    auth::{allowed, login::Logout, Action, UserInfo},
+    auth::{allowed, Action, UserInfo},
     components::provide_current_user,
     i18n::{use_lang, Lang},
 };
@@ -79,11 +79,7 @@ const NAV: &[NavItem] = &[
 pub fn AppLayout() -> impl IntoView {
     let lang = use_lang();
     let user = provide_current_user().0;
-    let pulse = crate::inventory::live::provide_stock_pulse();
-    let alerts = Resource::new(
-        move || pulse.get(),
-        |_| crate::inventory::api::alert_count(),
-    );
+    let alerts = Resource::new(|| (), |_| crate::inventory::api::alert_count());
     view! {
         <div class="shell">
             <header class="topbar">
@@ -104,8 +100,6 @@ pub fn AppLayout() -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let role = user.await.ok().flatten().map(|u| u.role);
-                    // Awaited here, not in a Suspense of its own inside the navigation:
-                    // a nested one could hydrate before its data arrived.
                     let alerts = alerts.await.unwrap_or(0);
                     view! { <Nav role alerts /> }
                 })}
@@ -158,7 +152,8 @@ fn Nav(role: Option<crate::domain::Role>, alerts: i64) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <nav class="nav" aria-label=lang.t("nav.main") data-testid="main-nav">
+        // A live region: the alert badge follows stock changes.
+        <nav class="nav" id="main-nav" data-live-region aria-label=lang.t("nav.main") data-testid="main-nav">
             {items}
         </nav>
     }
@@ -191,12 +186,13 @@ pub fn LangSwitch(lang: Lang) -> impl IntoView {
 }
 
 #[component]
+/// A plain form: signing out reloads the sign-in page, with or without JavaScript (and
+/// keeps the form-handling code out of every page's first download).
 fn LogoutButton() -> impl IntoView {
     let lang = use_lang();
-    let logout = ServerAction::<Logout>::new();
     view! {
-        <ActionForm action=logout attr:class="logout-form">
+        <form method="post" action="/sfn/logout" class="logout-form">
             <button type="submit" class="btn btn-ghost" data-testid="logout">{lang.t("nav.logout")}</button>
-        </ActionForm>
+        </form>
     }
 }

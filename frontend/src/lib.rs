@@ -1,18 +1,23 @@
-//! The WASM entry point: hydrates the server-rendered page and registers the service
-//! worker that keeps the app shell for offline use.
+//! The WASM entry point. Pages are rendered on the server and work as they are; in the
+//! browser, only the islands hydrate (the intake and upload forms, the new API key form),
+//! live regions refresh when stock moves, destructive buttons ask first, and the service
+//! worker keeps the app for offline use.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
+    app::components::confirm::install();
+    app::inventory::live::start();
     mark_hydrated();
     register_service_worker();
 }
 
-/// `<html data-hydrated>` once event handlers are attached: until then a click submits
-/// forms the plain-HTML way. Browser tests wait for it before using in-place forms.
+/// `<html data-hydrated>` once the islands' event handlers are attached: until then a
+/// click on an island's form submits it the plain-HTML way. Browser tests wait for it
+/// before using in-place forms.
 fn mark_hydrated() {
     if let Some(root) = web_sys::window()
         .and_then(|w| w.document())
@@ -22,10 +27,28 @@ fn mark_hydrated() {
     }
 }
 
+/// Registers the service worker and, the page being interactive, asks it to fetch the
+/// rest of the build for offline use. A failure only costs offline support.
 fn register_service_worker() {
-    if let Some(window) = web_sys::window() {
-        let container = window.navigator().service_worker();
-        // A failure only costs offline support; the app works without it.
-        let _ = container.register("/sw.js");
-    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let container = window.navigator().service_worker();
+    let _ = container.register("/sw.js");
+    let Ok(ready) = container.ready() else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        use wasm_bindgen::JsCast;
+        let Ok(reg) = wasm_bindgen_futures::JsFuture::from(ready).await else {
+            return;
+        };
+        let active = reg
+            .dyn_into::<web_sys::ServiceWorkerRegistration>()
+            .ok()
+            .and_then(|r| r.active());
+        if let Some(worker) = active {
+            let _ = worker.post_message(&"precache".into());
+        }
+    });
 }

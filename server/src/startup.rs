@@ -166,8 +166,16 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(axum::middleware::from_fn(cache_headers));
 
+    let precache = precache_list(&site_root);
     Router::new()
         .route("/healthz", get(healthz))
+        .route(
+            "/sw-precache.json",
+            get(move || {
+                let list = precache.clone();
+                async move { Json(list) }
+            }),
+        )
         .route("/lang/{code}", get(set_lang))
         .merge(api::router())
         .merge(app::inventory::files::routes())
@@ -204,6 +212,24 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .with_state(state)
+}
+
+/// The build's files under `/pkg/` (each page's code chunk among them), for the service
+/// worker to fetch once a page is interactive.
+fn precache_list(site_root: &str) -> Vec<String> {
+    let dir = std::path::Path::new(site_root).join("pkg");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| !n.ends_with(".br") && !n.ends_with(".gz") && !n.ends_with(".json"))
+                .map(|n| format!("/pkg/{n}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
 }
 
 /// Server functions answer every error with 500 and an encoded `AppError`; this sets the

@@ -39,17 +39,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     let reset = ServerAction::<ResetPassword>::new();
     let end_sessions = ServerAction::<EndSessions>::new();
     let form = FormState::new("new-user", create.value());
-    let users = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                update.version().get(),
-                reset.version().get(),
-                end_sessions.version().get(),
-            )
-        },
-        |_| list_users(),
-    );
+    let users = Resource::new(|| (), |_| list_users());
     let stores = Resource::new(|| (), |_| list_stores());
     view! {
         <Page title="admin.users">
@@ -147,10 +137,7 @@ pub fn AdminStoresPage() -> impl IntoView {
     let create_wh = ServerAction::<CreateWarehouse>::new();
     let store_form = FormState::new("new-store", create_store.value());
     let wh_form = FormState::new("new-warehouse", create_wh.value());
-    let data = Resource::new(
-        move || (create_store.version().get(), create_wh.version().get()),
-        |_| list_stores(),
-    );
+    let data = Resource::new(|| (), |_| list_stores());
     let kinds: Vec<Choice> = WAREHOUSE_KINDS
         .iter()
         .map(|(k, key)| Choice::new(k, lang.t(key)))
@@ -211,23 +198,11 @@ pub fn AdminStoresPage() -> impl IntoView {
 #[component]
 pub fn AdminApiKeysPage() -> impl IntoView {
     let lang = use_lang();
-    let create = ServerAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
-    let form = FormState::new("new-key", create.value());
-    let keys = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| list_api_keys(),
-    );
+    let keys = Resource::new(|| (), |_| list_api_keys());
     let stores = Resource::new(|| (), |_| list_stores());
-    let new_key = move || create.value().get().and_then(Result::ok);
     view! {
         <Page title="admin.api_keys">
-            {move || new_key().map(|k| view! {
-                <div class="notice" role="status" data-testid="new-api-key">
-                    <p>{lang.t("admin.key_shown_once")}</p>
-                    <code class="secret">{k.key}</code>
-                </div>
-            })}
             {move || Suspend::new(async move {
                 let (stores, _) = stores.await?;
                 let keys = keys.await?;
@@ -241,22 +216,50 @@ pub fn AdminApiKeysPage() -> impl IntoView {
                 let open = keys.is_empty();
                 let rows: Vec<_> = keys.into_iter().map(|k| view! { <KeyLine k revoke /> }).collect();
                 Ok::<_, AppError>(view! {
-                    <details class="card" open=open>
-                        <summary>{lang.t("admin.new_key")}</summary>
-                        <ActionForm action=create node_ref=form.node() attr:class="form form-grid">
-                            <Field form name="name" label=lang.t("admin.name") required=true placeholder="dms-sync" />
-                            <SelectField form name="role" label=lang.t("admin.role") choices=role_choices() required=true />
-                            <SelectField form name="store_id" label=lang.t("admin.store") choices=store_choices(&stores)
-                                blank=lang.t("admin.all_stores") />
-                            <button type="submit" class="btn btn-primary">{lang.t("common.create")}</button>
-                        </ActionForm>
-                        <FormErrors form />
-                    </details>
+                    <NewApiKeyForm roles=role_choices() stores=store_choices(&stores) open />
                     {action_error(revoke.value())}
-                    <DataTable columns rows empty=lang.t("admin.no_keys") testid="keys-table" />
+                    // Refreshed in place once a key is created.
+                    <div id="keys-live" data-live-region>
+                        <DataTable columns rows empty=lang.t("admin.no_keys") testid="keys-table" />
+                    </div>
                 })
             })}
         </Page>
+    }
+}
+
+/// Creating a key: an island, because the key is shown once, in place, and never again.
+#[island]
+fn NewApiKeyForm(roles: Vec<Choice>, stores: Vec<Choice>, open: bool) -> impl IntoView {
+    let lang = use_lang();
+    let create = ServerAction::<CreateApiKey>::new();
+    let form = FormState::new("new-key", create.value());
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if create.value().with(|v| matches!(v, Some(Ok(_)))) {
+            leptos::task::spawn_local(async {
+                let _ = crate::components::live::refresh().await;
+            });
+        }
+    });
+    view! {
+        {move || create.value().get().and_then(Result::ok).map(|k| view! {
+            <div class="notice" role="status" data-testid="new-api-key">
+                <p>{lang.t("admin.key_shown_once")}</p>
+                <code class="secret">{k.key}</code>
+            </div>
+        })}
+        <details class="card" open=open>
+            <summary>{lang.t("admin.new_key")}</summary>
+            <ActionForm action=create node_ref=form.node() attr:class="form form-grid">
+                <Field form name="name" label=lang.t("admin.name") required=true placeholder="dms-sync" />
+                <SelectField form name="role" label=lang.t("admin.role") choices=roles required=true />
+                <SelectField form name="store_id" label=lang.t("admin.store") choices=stores
+                    blank=lang.t("admin.all_stores") />
+                <button type="submit" class="btn btn-primary">{lang.t("common.create")}</button>
+            </ActionForm>
+            <FormErrors form />
+        </details>
     }
 }
 

@@ -134,7 +134,7 @@ pub fn TextArea(
 }
 
 /// One option of a select; consecutive options of one `group` share an `<optgroup>`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Choice {
     pub value: String,
     pub label: String,

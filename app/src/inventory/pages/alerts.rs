@@ -21,7 +21,6 @@ use crate::{
             catalog::Catalog,
             vehicle::{StatusFilter, VehicleFilter},
         },
-        live::use_stock_pulse,
         widgets::{color_choices, warehouse_choices},
     },
 };
@@ -30,7 +29,6 @@ use leptos::prelude::*;
 #[component]
 pub fn AlertsPage() -> impl IntoView {
     let lang = use_lang();
-    let pulse = use_stock_pulse();
     let save = ServerAction::<SaveThreshold>::new();
     let delete = ServerAction::<DeleteThreshold>::new();
     let form = FormState::new("threshold", save.value());
@@ -38,21 +36,14 @@ pub fn AlertsPage() -> impl IntoView {
     let cat = Resource::new(|| (), |_| load_catalog());
     let user = use_current_user();
     let alerts = Resource::new(
-        move || {
-            (
-                pulse.get(),
-                save.version().get(),
-                delete.version().get(),
-                show_closed().is_some(),
-            )
-        },
+        move || show_closed().is_some(),
         // Open: threshold alerts listed, aged stock summed up below (a dealer may have
         // hundreds of aged vehicles). All: the whole history, one line per alert.
-        |(_, _, _, closed)| list_alerts(!closed, (!closed).then(|| "low,high".to_owned())),
+        |closed| list_alerts(!closed, (!closed).then(|| "low,high".to_owned())),
     );
     let aged = Resource::new(
-        move || (pulse.get(), show_closed().is_some()),
-        |(_, closed)| async move {
+        move || show_closed().is_some(),
+        |closed| async move {
             if closed {
                 Ok(Vec::new())
             } else {
@@ -60,10 +51,7 @@ pub fn AlertsPage() -> impl IntoView {
             }
         },
     );
-    let thresholds = Resource::new(
-        move || (pulse.get(), save.version().get(), delete.version().get()),
-        |_| list_thresholds(),
-    );
+    let thresholds = Resource::new(|| (), |_| list_thresholds());
     view! {
         <Page title="inventory.alerts">
             {move || Suspend::new(async move {
@@ -92,6 +80,8 @@ pub fn AlertsPage() -> impl IntoView {
                         <a class="btn" class:btn-primary=!closed href="/inventory/alerts">{lang.t("alert.open")}</a>
                         <a class="btn" class:btn-primary=closed href="/inventory/alerts?closed=1">{lang.t("alert.all")}</a>
                     </div>
+                    // Refreshed in place when stock moves.
+                    <div id="alerts-live" data-live-region>
                     {(!closed).then(|| view! { <h2>{lang.t("alert.stock_title")}</h2> })}
                     {no_alerts.then(|| view! { <p class="muted">{lang.t("alert.none")}</p> })}
                     <ul class="alert-list" data-testid="alert-list">{list}</ul>
@@ -99,6 +89,7 @@ pub fn AlertsPage() -> impl IntoView {
                     <h2>{lang.t("threshold.title")}</h2>
                     <div class="section-gap">
                         <DataTable columns rows=threshold_rows empty=lang.t("threshold.none") testid="thresholds-table" />
+                    </div>
                     </div>
                     {action_error(delete.value())}
                     {may_edit.then(|| {

@@ -1,4 +1,7 @@
-//! 车辆入库: one vehicle by form, or a batch from the template.
+//! 车辆入库: one vehicle by form, or a batch from the template. Both forms are islands:
+//! they work as plain forms without JavaScript, and in place with it — the single form
+//! keeps the chosen trim, colour and warehouse for the next vehicle, the upload shows every
+//! refused row where it is.
 
 use super::query;
 use crate::{
@@ -16,66 +19,85 @@ use leptos::prelude::*;
 #[component]
 pub fn IntakePage() -> impl IntoView {
     let lang = use_lang();
-    let intake = ServerAction::<IntakeVehicle>::new();
-    let form = FormState::new("intake", intake.value());
     let cat = Resource::new(|| (), |_| load_catalog());
     let imported = query("imported");
     let import_error = query("import_error");
-    let batch_result: RwSignal<Option<Result<i64, AppError>>> = RwSignal::new(None);
-    let statuses = [VehicleStatus::InStock, VehicleStatus::InTransit]
-        .map(|s| Choice::new(s.code(), lang.t(s.label_key())))
-        .to_vec();
     view! {
         <Page title="inventory.intake">
-            {move || Suspend::new({
-                let statuses = statuses.clone();
-                async move {
+            {move || Suspend::new(async move {
                 let cat = cat.await?;
                 Ok::<_, AppError>(view! {
                     <div class="card">
                         <h2>{lang.t("inventory.intake_one")}</h2>
-                        <ActionForm action=intake node_ref=form.node() attr:class="form form-grid" attr:data-testid="intake-form" attr:novalidate=true>
-                            <Field form name="vin" label="VIN" required=true minlength=17 maxlength=17
-                                autocapitalize="characters" autocomplete="off" />
-                            <SelectField form name="trim_id" label=lang.t("vehicle.model_trim") choices=trim_choices(&cat) required=true />
-                            <SelectField form name="color_id" label=lang.t("vehicle.color") choices=color_choices(&cat) required=true />
-                            <SelectField form name="warehouse_id" label=lang.t("vehicle.warehouse") choices=warehouse_choices(&cat) required=true />
-                            <SelectField form name="status" label=lang.t("vehicle.status") choices=statuses />
-                            <Field form name="cost" label=lang.t("vehicle.cost") required=true inputmode="decimal" placeholder="72000" />
-                            <Field form name="list_price" label=lang.t("vehicle.list_price") inputmode="decimal"
-                                placeholder=lang.t("vehicle.list_price_hint") />
-                            <Field form name="arrival_date" label=lang.t("vehicle.arrival_date") kind="date" />
-                            <button type="submit" class="btn btn-primary">{lang.t("inventory.intake_submit")}</button>
-                        </ActionForm>
-                        <FormErrors form />
-                        {move || intake.value().get().and_then(Result::ok).map(|_| view! {
-                            <p class="ok-note" role="status" data-testid="intake-ok">{lang.t("inventory.intake_done")}</p>
-                        })}
+                        <IntakeForm trims=trim_choices(&cat) colors=color_choices(&cat)
+                            warehouses=warehouse_choices(&cat) />
                     </div>
                     <div class="card">
                         <h2>{lang.t("inventory.intake_batch")}</h2>
                         <p class="muted">{lang.t("inventory.batch_hint")}</p>
                         <p><a class="btn" href="/inventory/intake-template.xlsx" rel="external" download>{lang.t("inventory.template")}</a></p>
-                        <BatchForm result=batch_result />
-                        {move || imported().map(|n| view! { <p class="ok-note" role="status">{lang.tf("inventory.batch_done", &[("n", &n)])}</p> })}
-                        {move || import_error().map(|e| view! { <div class="error-note" role="alert"><p>{e}</p></div> })}
-                        {move || batch_result.get().map(|r| match r {
-                            Ok(n) => view! { <p class="ok-note" role="status" data-testid="batch-ok">{lang.tf("inventory.batch_done", &[("n", &n.to_string())])}</p> }.into_any(),
-                            Err(e) => view! { <ErrorNote error=e /> }.into_any(),
-                        })}
+                        <BatchUpload />
+                        {imported().map(|n| view! { <p class="ok-note" role="status">{lang.tf("inventory.batch_done", &[("n", &n)])}</p> })}
+                        {import_error().map(|e| view! { <div class="error-note" role="alert"><p>{e}</p></div> })}
                     </div>
                 })
-            }})}
+            })}
         </Page>
     }
 }
 
+/// One vehicle. After a vehicle is taken in, the VIN is cleared and focused for the next
+/// one; the rest stays as chosen.
+#[island]
+fn IntakeForm(trims: Vec<Choice>, colors: Vec<Choice>, warehouses: Vec<Choice>) -> impl IntoView {
+    let lang = use_lang();
+    let intake = ServerAction::<IntakeVehicle>::new();
+    let form = FormState::new("intake", intake.value());
+    let statuses = [VehicleStatus::InStock, VehicleStatus::InTransit]
+        .map(|s| Choice::new(s.code(), lang.t(s.label_key())))
+        .to_vec();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if intake.value().with(|v| matches!(v, Some(Ok(_)))) {
+            use wasm_bindgen::JsCast;
+            let vin = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("intake-vin"))
+                .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok());
+            if let Some(vin) = vin {
+                vin.set_value("");
+                let _ = vin.focus();
+            }
+        }
+    });
+    view! {
+        <ActionForm action=intake node_ref=form.node() attr:class="form form-grid" attr:data-testid="intake-form" attr:novalidate=true>
+            <Field form name="vin" label="VIN" required=true minlength=17 maxlength=17
+                autocapitalize="characters" autocomplete="off" />
+            <SelectField form name="trim_id" label=lang.t("vehicle.model_trim") choices=trims required=true />
+            <SelectField form name="color_id" label=lang.t("vehicle.color") choices=colors required=true />
+            <SelectField form name="warehouse_id" label=lang.t("vehicle.warehouse") choices=warehouses required=true />
+            <SelectField form name="status" label=lang.t("vehicle.status") choices=statuses />
+            <Field form name="cost" label=lang.t("vehicle.cost") required=true inputmode="decimal" placeholder="72000" />
+            <Field form name="list_price" label=lang.t("vehicle.list_price") inputmode="decimal"
+                placeholder=lang.t("vehicle.list_price_hint") />
+            <Field form name="arrival_date" label=lang.t("vehicle.arrival_date") kind="date" />
+            <button type="submit" class="btn btn-primary">{lang.t("inventory.intake_submit")}</button>
+        </ActionForm>
+        <FormErrors form />
+        {move || intake.value().get().and_then(Result::ok).map(|_| view! {
+            <p class="ok-note" role="status" data-testid="intake-ok">{lang.t("inventory.intake_done")}</p>
+        })}
+    }
+}
+
 /// The batch upload: a plain multipart form (works without JavaScript), sent with
-/// `fetch` when JavaScript runs so the result shows in place.
-#[component]
-fn BatchForm(result: RwSignal<Option<Result<i64, AppError>>>) -> impl IntoView {
+/// `fetch` when JavaScript runs so the result shows in place, each refused row listed.
+#[island]
+fn BatchUpload() -> impl IntoView {
     let lang = use_lang();
     let busy = RwSignal::new(false);
+    let result: RwSignal<Option<Result<i64, AppError>>> = RwSignal::new(None);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         {
@@ -103,6 +125,10 @@ fn BatchForm(result: RwSignal<Option<Result<i64, AppError>>>) -> impl IntoView {
                 accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv" />
             <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{lang.t("inventory.upload")}</button>
         </form>
+        {move || result.get().map(|r| match r {
+            Ok(n) => view! { <p class="ok-note" role="status" data-testid="batch-ok">{lang.tf("inventory.batch_done", &[("n", &n.to_string())])}</p> }.into_any(),
+            Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+        })}
     }
 }
 

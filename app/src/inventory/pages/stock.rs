@@ -11,7 +11,6 @@ use crate::{
             matrix::{blocks, MatrixFilter, ModelBlock, Pivot},
             vehicle::{StatusFilter, VehicleFilter},
         },
-        live::use_stock_pulse,
         widgets::{model_choices, status_choices, warehouse_choices},
     },
 };
@@ -21,7 +20,6 @@ use leptos_router::components::Form;
 #[component]
 pub fn StockPage() -> impl IntoView {
     let lang = use_lang();
-    let pulse = use_stock_pulse();
     let (wh, model, status, pivot) = (
         query("warehouse_id"),
         query("model_id"),
@@ -34,10 +32,7 @@ pub fn StockPage() -> impl IntoView {
         status: status().and_then(|s| StatusFilter::parse(&s)),
     };
     let cat = Resource::new(|| (), |_| load_catalog());
-    let matrix = Resource::new(
-        move || (filter(), pulse.get()),
-        |(f, _)| get_stock_matrix(f),
-    );
+    let matrix = Resource::new(filter, get_stock_matrix);
     let live = move || {
         view! { <span class="live-dot" title=lang.t("inventory.live_hint")>{lang.t("inventory.live")}</span> }
     };
@@ -80,6 +75,8 @@ pub fn StockPage() -> impl IntoView {
                         <button type="submit" class="btn btn-primary">{lang.t("common.apply")}</button>
                         <a class="btn" href=export rel="external" download>{lang.t("common.export_xlsx")}</a>
                     </Form>
+                    // Refreshed in place when stock moves.
+                    <div id="stock-live" data-live-region>
                     <p class="matrix-total">{lang.t("inventory.grand_total")}": "<strong data-testid="matrix-total">{m.total}</strong></p>
                     {empty.then(|| view! { <p class="muted">{lang.t("inventory.no_stock")}</p> })}
                     <div class="matrix-grid">
@@ -87,6 +84,7 @@ pub fn StockPage() -> impl IntoView {
                             let title = cat.model(b.model_id).map(|m| format!("{} {}", m.brand, m.name)).unwrap_or_default();
                             view! { <MatrixCard block=b title base=base.clone() pivot=pv /> }
                         }).collect_view()}
+                    </div>
                     </div>
                 })
             })}

@@ -15,7 +15,6 @@ use crate::{
             catalog::Catalog,
             transfer::{TransferRow, TransferStep},
         },
-        live::use_stock_pulse,
         widgets::warehouse_choices,
     },
 };
@@ -24,17 +23,13 @@ use leptos::prelude::*;
 #[component]
 pub fn TransfersPage() -> impl IntoView {
     let lang = use_lang();
-    let pulse = use_stock_pulse();
     let request = ServerAction::<RequestTransfer>::new();
     let step = ServerAction::<AdvanceTransfer>::new();
     let form = FormState::new("transfer", request.value());
     let cat = Resource::new(|| (), |_| load_catalog());
     let user = use_current_user();
     let prefill = query("vins");
-    let list = Resource::new(
-        move || (pulse.get(), request.version().get(), step.version().get()),
-        |_| list_transfers(false),
-    );
+    let list = Resource::new(|| (), |_| list_transfers(false));
     view! {
         <Page title="inventory.transfers">
             {action_error(step.value())}
@@ -67,11 +62,14 @@ pub fn TransfersPage() -> impl IntoView {
                             <FormErrors form />
                         </details>
                     })}
+                    // Refreshed in place when stock moves.
+                    <div id="transfers-live" data-live-region>
                     {empty.then(|| view! { <p class="muted">{lang.t("transfer.none")}</p> })}
                     <div class="cards" data-testid="transfer-list">
                         {rows.into_iter().map(|t| view! {
                             <TransferCard t cat=cat.clone() allowed=allowed_steps.clone() step />
                         }).collect_view()}
+                    </div>
                     </div>
                 })
             })}

@@ -12,7 +12,6 @@ use crate::{
             vehicle::{VehicleFilter, VehicleRow},
             VehicleStatus,
         },
-        live::use_stock_pulse,
         widgets::{model_choices, status_choices, warehouse_choices, StatusBadge},
     },
 };
@@ -22,7 +21,6 @@ use leptos_router::{components::Form, hooks::use_query_map};
 #[component]
 pub fn VehiclesPage() -> impl IntoView {
     let lang = use_lang();
-    let pulse = use_stock_pulse();
     let q = use_query_map();
     let filter = move || {
         q.with(|m| {
@@ -45,10 +43,7 @@ pub fn VehiclesPage() -> impl IntoView {
     let change = ServerAction::<ChangeVehicleStatus>::new();
     let cat = Resource::new(|| (), |_| load_catalog());
     let user = use_current_user();
-    let page = Resource::new(
-        move || (filter(), pulse.get(), change.version().get()),
-        |(f, _, _)| list_vehicles(f),
-    );
+    let page = Resource::new(filter, list_vehicles);
     view! {
         <Page title="inventory.vehicles">
             {action_error(change.value())}
@@ -101,12 +96,15 @@ pub fn VehiclesPage() -> impl IntoView {
                         <button type="submit" class="btn btn-primary">{lang.t("common.apply")}</button>
                         <a class="btn" href=export rel="external" download>{lang.t("common.export_xlsx")}</a>
                     </Form>
+                    // Refreshed in place when stock moves.
+                    <div id="vehicles-live" data-live-region>
                     <p class="muted" data-testid="vehicle-total">{lang.tf("inventory.n_vehicles", &[("n", &page.total.to_string())])}</p>
                     <DataTable columns rows empty=lang.t("inventory.no_vehicles") testid="vehicles-table" />
                     <nav class="pager">
                         {prev.map(|href| view! { <a class="btn" href=href>{lang.t("common.prev")}</a> })}
                         {next.map(|href| view! { <a class="btn" href=href>{lang.t("common.next")}</a> })}
                     </nav>
+                    </div>
                 })
             })}
         </Page>
