@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 if [ -z "${FORECOURT_TEST_PG:-}" ] && [ -x /usr/lib/postgresql/15/bin/initdb ]; then
   eval "$(bash scripts/pg-cluster.sh start)"
   trap 'bash scripts/pg-cluster.sh stop "$FORECOURT_PG_DIR" >/dev/null 2>&1 || true' EXIT
