@@ -116,9 +116,20 @@ impl Ctx {
         Ok(p)
     }
 
-    /// 403 unless the caller may see and change records of `store_id`.
-    pub fn require_store(&self, store_id: i64) -> Result<(), AppError> {
-        self.principal()?.require_store(store_id, self.lang)
+    /// May the caller see and change records of `store_id`?
+    pub fn may_access(&self, store_id: i64) -> bool {
+        self.principal_opt()
+            .is_some_and(|p| p.can_access_store(store_id))
+    }
+
+    /// A record of `store_id` the caller may not reach is answered as a missing one: 404
+    /// with `missing` (the record's own "not found" text), word for word.
+    pub fn require_store(&self, store_id: i64, missing: &'static str) -> Result<(), AppError> {
+        if self.may_access(store_id) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound(self.t(missing).into()))
+        }
     }
 
     /// Now, as stored (UTC milliseconds).

@@ -385,11 +385,50 @@ impl Where {
     }
 }
 
-/// Where the database lives, parsed from `DATABASE_URL`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where the database lives, parsed from `DATABASE_URL`. Shown (`Debug`, `Display`) with
+/// the password replaced by `***`, so no log line or error message carries it.
+#[derive(Clone, PartialEq, Eq)]
 pub enum DbUrl {
     Sqlite(String),
     Postgres(String),
+}
+
+/// A URL with the password of its user part replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((user, host)) => {
+            let user = user.split_once(':').map(|(u, _)| u).unwrap_or(user);
+            if authority.contains(':') && authority[..authority.len() - host.len()].contains(':') {
+                format!("{scheme}://{user}:***@{host}{tail}")
+            } else {
+                format!("{scheme}://{user}@{host}{tail}")
+            }
+        }
+        None => url.to_owned(),
+    }
+}
+
+impl std::fmt::Display for DbUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DbUrl::Sqlite(path) => write!(f, "sqlite:{path}"),
+            DbUrl::Postgres(url) => f.write_str(&redact_url(url)),
+        }
+    }
+}
+
+impl std::fmt::Debug for DbUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DbUrl::Sqlite(path) => write!(f, "Sqlite({path:?})"),
+            DbUrl::Postgres(url) => write!(f, "Postgres({:?})", redact_url(url)),
+        }
+    }
 }
 
 impl DbUrl {
@@ -401,8 +440,13 @@ impl DbUrl {
             return Err("DATABASE_URL is empty".into());
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            PgConnectOptions::from_str(url)
-                .map_err(|e| format!("DATABASE_URL is not a valid PostgreSQL URL: {e}"))?;
+            PgConnectOptions::from_str(url).map_err(|e| {
+                format!(
+                    "DATABASE_URL is not a valid PostgreSQL URL ({}): {}",
+                    redact_url(url),
+                    redact_url(&e.to_string())
+                )
+            })?;
             return Ok(DbUrl::Postgres(url.to_owned()));
         }
         let path = url
@@ -415,7 +459,8 @@ impl DbUrl {
         }
         if url.contains("://") && !url.starts_with("sqlite://") {
             return Err(format!(
-                "DATABASE_URL must be a SQLite file path or start with postgres://, got {url:?}"
+                "DATABASE_URL must be a SQLite file path or start with postgres://, got {:?}",
+                redact_url(url)
             ));
         }
         Ok(DbUrl::Sqlite(path.to_owned()))
@@ -637,5 +682,22 @@ mod tests {
         assert!(DbUrl::parse("").is_err());
         assert!(DbUrl::parse("mysql://localhost/db").is_err());
         assert!(DbUrl::parse("postgres://[bad").is_err());
+    }
+
+    #[test]
+    fn a_database_password_never_shows() {
+        let url = DbUrl::parse("postgres://forecourt:s3cret@db.local:5432/fc").unwrap();
+        for shown in [format!("{url}"), format!("{url:?}")] {
+            assert!(!shown.contains("s3cret"), "{shown}");
+            assert!(shown.contains("forecourt:***@db.local:5432/fc"), "{shown}");
+        }
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("postgres://h/db"), "postgres://h/db");
+        assert_eq!(
+            redact_url("postgres://u:p:q@h/db?x=1"),
+            "postgres://u:***@h/db?x=1"
+        );
+        let bad = DbUrl::parse("mysql://root:hunter2@h/db").unwrap_err();
+        assert!(!bad.contains("hunter2"), "{bad}");
     }
 }

@@ -136,7 +136,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn open(config: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(&config.database)
         .await
-        .with_context(|| format!("cannot open the database {:?}", config.database))?;
+        .map_err(|e| anyhow::anyhow!("{}", app::db::redact_url(&e.to_string())))
+        .with_context(|| format!("cannot open the database {}", config.database))?;
     db.migrate().await.context("applying migrations")?;
     Ok(db)
 }

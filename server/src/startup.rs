@@ -15,11 +15,11 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tower_http::{
     compression::CompressionLayer,
-    CompressionLevel,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     services::ServeDir,
     set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
+    CompressionLevel,
 };
 
 pub struct Application {
@@ -33,7 +33,11 @@ impl Application {
     /// a free one; `port()` tells which).
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let db = Db::connect(&config.database).await.map_err(|e| {
-            anyhow::anyhow!("cannot open the database ({:?}): {e}", config.database)
+            anyhow::anyhow!(
+                "cannot open the database ({}): {}",
+                config.database,
+                app::db::redact_url(&e.to_string())
+            )
         })?;
         db.migrate().await?;
         // Compressing the build outputs takes a few seconds; serve meanwhile (the
@@ -214,6 +218,8 @@ pub fn router(state: AppState) -> Router {
                 tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, user = tracing::field::Empty)
             }),
         )
+        // No input may drop a connection: a panic answers 500 problem+json and is logged.
+        .layer(catch_panics())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -221,6 +227,23 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .with_state(state)
+}
+
+/// Turns a panic in a handler into a logged 500 `application/problem+json` answer.
+pub fn catch_panics(
+) -> tower_http::catch_panic::CatchPanicLayer<fn(Box<dyn std::any::Any + Send + 'static>) -> Response>
+{
+    fn answer(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
+        let cause = cause
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| cause.downcast_ref::<&str>().copied())
+            .unwrap_or("(no message)");
+        app::rest::problem(&app::error::AppError::internal(format!(
+            "a request panicked: {cause}"
+        )))
+    }
+    tower_http::catch_panic::CatchPanicLayer::custom(answer as fn(_) -> Response)
 }
 
 /// The build's files under `/pkg/` (each page's code chunk among them), for the service
@@ -346,6 +369,31 @@ pub fn is_hashed_asset(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[tokio::test]
+    async fn a_panic_is_an_answer_not_a_dropped_connection() {
+        use tower::ServiceExt;
+        let router = axum::Router::new()
+            .route(
+                "/boom",
+                axum::routing::get(|| async {
+                    let digits: Vec<u8> = Vec::new();
+                    // An index out of range, as careless code on user input would.
+                    digits[std::hint::black_box(3)].to_string()
+                }),
+            )
+            .layer(super::catch_panics());
+        let res = router
+            .oneshot(
+                axum::http::Request::get("/boom")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 500);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+    }
+
     #[test]
     fn hashed_assets_are_recognised() {
         assert!(super::is_hashed_asset(

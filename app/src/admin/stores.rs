@@ -160,7 +160,7 @@ pub mod service {
             .fetch_optional(ctx.db())
             .await?;
         let store = store.ok_or_else(|| AppError::NotFound(ctx.t("error.no_such_store").into()))?;
-        ctx.require_store(store.id)?;
+        ctx.require_store(store.id, "error.no_such_store")?;
         Ok(store)
     }
 

@@ -45,12 +45,24 @@ pub async fn current_user() -> Result<Option<UserInfo>, AppError> {
 }
 
 /// Only a path on this site may be a redirect target (no `//evil.example`).
+///
+/// Browsers drop tabs and line breaks from a URL and read `\` as `/`, so `/\t/evil` or
+/// `/\evil` would leave the site: a target is a path on this site only if it starts with
+/// one `/`, has no control character, no backslash and no `//` before its query, and is
+/// not absurdly long. Anything else goes home.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_owned()
-        }
-        _ => "/".to_owned(),
+    let Some(n) = next else {
+        return "/".to_owned();
+    };
+    let path = n.split(['?', '#']).next().unwrap_or("");
+    let ok = n.len() <= 2048
+        && n.starts_with('/')
+        && !n.chars().any(|c| c.is_control() || c == '\\')
+        && !path.contains("//");
+    if ok {
+        n.to_owned()
+    } else {
+        "/".to_owned()
     }
 }
 
@@ -282,5 +294,15 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        // What a browser would turn into another site, or into a broken header.
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/inventory\r\nSet-Cookie: x=1")), "/");
+        assert_eq!(safe_next(Some("/a//evil.example")), "/");
+        assert_eq!(safe_next(Some(&format!("/{}", "a".repeat(3000)))), "/");
+        assert_eq!(
+            safe_next(Some("/inventory/vehicles?q=LGX//1")),
+            "/inventory/vehicles?q=LGX//1"
+        );
     }
 }

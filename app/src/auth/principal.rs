@@ -41,15 +41,6 @@ impl Principal {
         self.role.is_group_wide() || self.store_id == Some(store_id)
     }
 
-    /// Refuses with 403 unless the record's store is the caller's (or the role is group-wide).
-    pub fn require_store(&self, store_id: i64, lang: Lang) -> Result<(), AppError> {
-        if self.can_access_store(store_id) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(lang.t("error.other_store").into()))
-        }
-    }
-
     /// The store filter for lists: `None` for group-wide roles (every store).
     pub fn store_scope(&self) -> Option<i64> {
         if self.role.is_group_wide() {
@@ -93,10 +84,6 @@ mod tests {
         assert!(sales.can_access_store(1));
         assert!(!sales.can_access_store(2));
         assert_eq!(sales.store_scope(), Some(1));
-        assert!(matches!(
-            sales.require_store(2, Lang::En),
-            Err(AppError::Forbidden(_))
-        ));
 
         let gm = user(Role::GeneralManager, None);
         assert!(gm.can_access_store(2));

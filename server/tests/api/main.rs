@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod foundation;
+mod hardening;
 mod inventory;
 mod permissions;
 mod rest;

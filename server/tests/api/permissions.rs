@@ -402,10 +402,14 @@ both_dbs!(
         let res = get(format!("/api/v1/stores/{hz}"), sales_key.clone()).await;
         assert_eq!(
             res.status(),
-            403,
-            "store A's salesperson is refused store B's record"
+            404,
+            "store A's salesperson is answered as for a store that does not exist"
         );
-        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let missing = get("/api/v1/stores/999999".into(), sales_key.clone()).await;
+        assert_eq!(missing.status(), 404);
+        let (a, b): (serde_json::Value, serde_json::Value) =
+            (res.json().await.unwrap(), missing.json().await.unwrap());
+        assert_eq!(a, b, "the same answer, word for word");
         let listed: Vec<serde_json::Value> = get("/api/v1/stores".into(), sales_key)
             .await
             .json()

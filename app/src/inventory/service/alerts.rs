@@ -94,6 +94,22 @@ pub async fn thresholds(ctx: &Ctx) -> Result<Vec<ThresholdRow>, AppError> {
     .await?)
 }
 
+/// The store of an active warehouse the caller may use, or a field error naming `field`
+/// (the same for another store's warehouse as for none).
+pub(crate) async fn own_warehouse_store(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    warehouse_id: i64,
+    field: &str,
+) -> Result<i64, AppError> {
+    let store = warehouse_store(ctx, tx, warehouse_id, field).await?;
+    if ctx.may_access(store) {
+        Ok(store)
+    } else {
+        Err(AppError::invalid(field, ctx.t("vehicle.unknown_warehouse")))
+    }
+}
+
 /// The store of an active warehouse, or a field error naming `field`.
 pub(crate) async fn warehouse_store(
     ctx: &Ctx,
@@ -115,8 +131,7 @@ pub async fn save(ctx: &Ctx, input: ThresholdInput) -> Result<i64, AppError> {
     let p = ctx.require(Action::ManageThresholds)?;
     input.check(ctx.lang())?;
     let mut tx = ctx.db().begin().await?;
-    let store_id = warehouse_store(ctx, &mut tx, input.warehouse_id, "warehouse_id").await?;
-    ctx.require_store(store_id)?;
+    let store_id = own_warehouse_store(ctx, &mut tx, input.warehouse_id, "warehouse_id").await?;
     let model_ok = sql("SELECT COUNT(*) FROM models WHERE id = $1")
         .bind(input.model_id)
         .scalar::<i64>(&mut tx)
@@ -199,7 +214,7 @@ pub async fn delete(ctx: &Ctx, id: i64) -> Result<(), AppError> {
     else {
         return Err(AppError::NotFound(ctx.t("threshold.not_found").into()));
     };
-    ctx.require_store(store_id)?;
+    ctx.require_store(store_id, "threshold.not_found")?;
     let now = ctx.now_ms();
     sql("UPDATE stock_alerts SET closed_at = $1 WHERE threshold_id = $2 AND closed_at IS NULL")
         .bind(now)

@@ -2,7 +2,7 @@
 //! place following each step.
 
 use super::{
-    alerts::{reconcile_thresholds, sweep_aged, warehouse_store},
+    alerts::{own_warehouse_store, reconcile_thresholds, sweep_aged, warehouse_store},
     vehicles::ids_by_vin,
 };
 use crate::{
@@ -85,9 +85,9 @@ pub async fn request(ctx: &Ctx, input: TransferInput) -> Result<i64, AppError> {
     } = input.check(ctx.lang())?;
     let vins: Vec<String> = vins.iter().map(|v| v.as_str().to_owned()).collect();
     let mut tx = ctx.db().begin().await?;
-    let from_store = warehouse_store(ctx, &mut tx, from_warehouse_id, "from_warehouse_id").await?;
+    let from_store =
+        own_warehouse_store(ctx, &mut tx, from_warehouse_id, "from_warehouse_id").await?;
     let to_store = warehouse_store(ctx, &mut tx, to_warehouse_id, "to_warehouse_id").await?;
-    ctx.require_store(from_store)?;
     cross_store_check(ctx, from_store, to_store)?;
     let ids = ids_by_vin(&mut tx, &vins).await?;
     let now = ctx.now_ms();
@@ -107,10 +107,14 @@ pub async fn request(ctx: &Ctx, input: TransferInput) -> Result<i64, AppError> {
     .await?;
     for vin in &vins {
         let Some(&vid) = ids.get(vin) else {
-            return Err(AppError::invalid(
-                "vins",
-                ctx.tf("transfer.vin_unknown", &[("vin", vin)]),
-            ));
+            // Below group roles an unknown VIN reads as one that is not available, as
+            // another store's vehicle does: no VIN tells whether it exists elsewhere.
+            let key = if p.role.is_group_wide() {
+                "transfer.vin_unknown"
+            } else {
+                "transfer.vin_not_available"
+            };
+            return Err(AppError::invalid("vins", ctx.tf(key, &[("vin", vin)])));
         };
         // Claims the vehicle: a concurrent status change or transfer waits here and
         // then finds it changed.
@@ -190,7 +194,7 @@ pub async fn step(
     } else {
         from_store
     };
-    ctx.require_store(acting_store)?;
+    ctx.require_store(acting_store, "transfer.not_found")?;
     if matches!(step, TransferStep::Approve | TransferStep::Reject) {
         cross_store_check(ctx, from_store, to_store)?;
     }

@@ -317,7 +317,7 @@ pub async fn change_status(
     else {
         return Err(AppError::NotFound(ctx.t("vehicle.not_found").into()));
     };
-    ctx.require_store(store_id)?;
+    ctx.require_store(store_id, "vehicle.not_found")?;
     if expected_version.is_some_and(|v| v != version) {
         return Err(AppError::Conflict(
             ctx.t("vehicle.changed_meanwhile").into(),
