@@ -24,6 +24,8 @@ command -v cc >/dev/null || apt_missing+=(gcc)
 command -v npm >/dev/null || apt_missing+=(nodejs npm)
 command -v curl >/dev/null || apt_missing+=(curl)
 command -v python3 >/dev/null || apt_missing+=(python3)
+# cargo-leptos links the system OpenSSL instead of compiling its own copy (minutes on 2 cores).
+pkg-config --exists openssl 2>/dev/null || apt_missing+=(pkg-config libssl-dev)
 if [ "$MODE" = "test" ]; then
   [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
   [ -x /usr/lib/postgresql/15/bin/initdb ] || apt_missing+=(postgresql-15)
@@ -48,10 +50,11 @@ fi
 
 # Build tools need not be maximally optimised: cargo-leptos's own release profile is fat
 # LTO with one codegen unit, whose final link alone took most of a 26-minute install on
-# 2 cores. Thin-local LTO and 16 codegen units build the same tools in a fraction of that.
+# 2 cores. Thin-local LTO and 16 codegen units build the same tools in a fraction of that,
+# and the system's OpenSSL spares compiling the copy cargo-leptos would vendor.
 fast_tool_build() {
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    CARGO_PROFILE_RELEASE_OPT_LEVEL=2 CARGO_PROFILE_RELEASE_DEBUG=false "$@"
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=2 CARGO_PROFILE_RELEASE_DEBUG=false OPENSSL_NO_VENDOR=1 "$@"
 }
 
 # npm downloads while cargo compiles: nothing waits that need not.
@@ -85,7 +88,7 @@ if [ -n "$need_leptos$need_wbg" ]; then
   [ -z "$wbg_pid" ] || wait "$wbg_pid"
 fi
 
-# --- Python tools for the tests (OpenAPI validator and client generator) --------------
+# --- Python tools for the tests (OpenAPI validator, client generator, schemathesis) ---
 if [ "$MODE" = "test" ]; then
   VENV="${FORECOURT_VENV:-$HOME/.cache/forecourt/venv}"
   REQ="$ROOT/scripts/requirements-test.txt"

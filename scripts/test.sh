@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every check: rustfmt, clippy (ssr and hydrate), the
-# Rust tests on SQLite and on a throwaway PostgreSQL 15 cluster, then the Playwright suite
-# in Chromium against a release build, on SQLite and on PostgreSQL.
+# Rust tests on SQLite and on a throwaway PostgreSQL 15 cluster (property tests included),
+# then against a release build: the Playwright suite in Chromium on SQLite and on
+# PostgreSQL, schemathesis on the REST API, and the replay of known abuses.
 # Ends with one summary line; exits non-zero on any failure.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -83,6 +84,28 @@ openapi_checks() {
     --config scripts/openapi-client.yaml
 }
 
+# Schemathesis against the REST API on its own database (it writes): every operation with
+# an admin key and with a sales key, a bounded number of generated requests each; no 5xx,
+# and every answer as the document says.
+api_fuzz() {
+  local bin="${CARGO_TARGET_DIR:-$ROOT/target}/release/forecourt" db="$LOG_DIR/fuzz.db"
+  start_server "$db" || return 1
+  local admin sales
+  admin="$(DATABASE_URL="$db" "$bin" create-api-key --name fuzz-admin --role admin --allow-admin | tail -1)"
+  sales="$(DATABASE_URL="$db" "$bin" create-api-key --name fuzz-sales --role sales --store SH01 | tail -1)"
+  local rc=0 who key
+  for who in admin sales; do
+    [ "$who" = admin ] && key="$admin" || key="$sales"
+    step "schemathesis with the $who key"
+    "$VENV/bin/st" --config-file scripts/schemathesis.toml run "$BASE_URL/api/v1/openapi.json" --url "$BASE_URL" \
+      -H "Authorization: Bearer $key" --checks all --max-examples "${FORECOURT_FUZZ_EXAMPLES:-25}" \
+      --phases examples,coverage,fuzzing,stateful --seed 20261127 --workers 2 --no-color --generation-database none \
+      --report junit --report-dir "$LOG_DIR/schemathesis-$who" 2>&1 | tail -40 || rc=1
+  done
+  stop_server
+  return $rc
+}
+
 stop_server() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
   SERVER_PID=""
@@ -136,6 +159,8 @@ if cargo leptos build --release; then
     fi
     stop_server
   done
+  check "schemathesis: the REST API, admin and sales keys" api_fuzz
+  check "abuse replay (bench/abuse.sh)" bash bench/abuse.sh
 else
   failed=$((failed + 1)); failures+=("release build")
 fi

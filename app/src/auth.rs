@@ -12,6 +12,8 @@ pub mod principal;
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 pub use permissions::{allowed, Action};
 pub use principal::{Principal, UserInfo};

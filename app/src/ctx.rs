@@ -177,11 +177,44 @@ pub fn provide(state: &AppState) {
             i18n::lang_of(&parts.headers),
         ));
     }
+    // A page being rendered: its policy allows its own scripts by this render's nonce.
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(policy) = http::HeaderValue::from_str(&page_policy(&nonce)) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
+}
+
+/// The Content-Security-Policy of a page whose inline scripts carry `nonce`: scripts from
+/// this site or with the nonce, WebAssembly compiled from them, nothing framed, no plugins.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         img-src 'self' data:; style-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
 }
 
 /// REST handlers and file routes take the context as an extractor. API callers get
 /// English unless they ask for Chinese (`Accept-Language: zh…`); a browser's download
 /// follows its `lang` cookie, as its pages do.
+/// The language of a REST answer: Chinese when `Accept-Language` starts with `zh`, else
+/// English (integrations rarely send a language; pages go by the person's choice).
+pub fn api_lang(headers: &http::HeaderMap) -> Lang {
+    let zh = headers
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("zh"));
+    if zh {
+        Lang::ZhCn
+    } else {
+        Lang::En
+    }
+}
+
 impl axum::extract::FromRequestParts<AppState> for Ctx {
     type Rejection = std::convert::Infallible;
 
@@ -195,16 +228,7 @@ impl axum::extract::FromRequestParts<AppState> for Ctx {
             .map(|u| u.path().to_owned())
             .unwrap_or_else(|| parts.uri.path().to_owned());
         let lang = if path.starts_with("/api/") {
-            let zh = parts
-                .headers
-                .get(http::header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("zh"));
-            if zh {
-                Lang::ZhCn
-            } else {
-                Lang::En
-            }
+            api_lang(&parts.headers)
         } else {
             i18n::lang_of(&parts.headers)
         };

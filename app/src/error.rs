@@ -37,6 +37,9 @@ pub enum AppError {
     /// The record changed meanwhile, or a unique value is taken.
     #[error("{0}")]
     Conflict(String),
+    /// The request is larger than anything this endpoint takes.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("{message}")]
     TooManyRequests {
         message: String,
@@ -172,7 +175,8 @@ impl AppError {
             403 => AppError::Forbidden(p.detail),
             404 => AppError::NotFound(p.detail),
             409 => AppError::Conflict(p.detail),
-            400 | 413 | 422 => AppError::Invalid {
+            413 => AppError::TooLarge(p.detail),
+            400 | 422 => AppError::Invalid {
                 message: p.detail,
                 fields: p.errors,
                 input: Vec::new(),
@@ -193,6 +197,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Invalid { .. } => 422,
             AppError::Conflict(_) => 409,
+            AppError::TooLarge(_) => 413,
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal(_) => 500,
             AppError::Transport(_) => 502,
@@ -207,6 +212,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Invalid { .. } => "invalid",
             AppError::Conflict(_) => "conflict",
+            AppError::TooLarge(_) => "too_large",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Internal(_) => "internal",
             AppError::Transport(_) => "transport",

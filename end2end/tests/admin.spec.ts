@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { login } from './helpers';
 
 test('navigation follows the role: an admin sees administration, a salesperson does not', async ({ page }) => {

@@ -1,4 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
+import { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { login } from './helpers';
 
 /** The app's code files (WASM and JS under /pkg/) the page downloaded from the network,

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { login } from './helpers';
 
 test('a signed-out visitor is sent to sign in, then sees the home page with real counts', async ({ page }) => {

@@ -162,7 +162,7 @@ async fn bench(name: &str, url: DbUrl, vehicles: i64) -> anyhow::Result<()> {
         addr: "127.0.0.1:0".parse()?,
         site_root: dir.join("site"),
         sessions: Default::default(),
-        throttle: Default::default(),
+        trusted_proxies: Default::default(),
     })
     .await?;
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -44,6 +44,64 @@ impl Modify for BearerKey {
     }
 }
 
+/// The answers every operation may give whatever its module, said once here (after the
+/// modules' operations are merged) instead of in every handler: 401 without a valid key;
+/// 422 when a path segment, query parameter or body cannot be read (each bad field
+/// named); 413 for a body over the size limit.
+struct SharedAnswers;
+
+impl Modify for SharedAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{
+            path::Operation, ContentBuilder, Ref, RefOr, Response, ResponseBuilder,
+        };
+        let problem = |description: &str| -> RefOr<Response> {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    rest::PROBLEM,
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+                .into()
+        };
+        let add = |op: &mut Operation| {
+            let answers = &mut op.responses.responses;
+            answers
+                .entry("401".into())
+                .or_insert_with(|| problem("No valid key (or session)"));
+            let reads_input =
+                op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            if reads_input {
+                answers
+                    .entry("422".into())
+                    .or_insert_with(|| problem("A field that cannot be read or is not allowed"));
+            }
+            if op.request_body.is_some() {
+                answers
+                    .entry("413".into())
+                    .or_insert_with(|| problem("The body is larger than allowed"));
+            }
+        };
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                add(op);
+            }
+        }
+    }
+}
+
 /// Every module's routes under `/api/v1`, and the OpenAPI document they make.
 fn modules() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
@@ -57,14 +115,18 @@ fn modules() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI 3 document (also served at `/api/v1/openapi.json`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    modules().into_openapi()
+    let mut doc = modules().into_openapi();
+    SharedAnswers.modify(&mut doc);
+    doc
 }
 
 /// The API's router, to be merged at the top level (its paths start with `/api/v1`).
 pub fn router() -> Router<AppState> {
-    let (router, doc) = modules().split_for_parts();
+    let (router, mut doc) = modules().split_for_parts();
+    SharedAnswers.modify(&mut doc);
     let doc = std::sync::Arc::new(doc);
     router
+        .route_layer(axum::middleware::from_fn(rest::require_principal))
         .route(
             "/api/v1/openapi.json",
             get(move || {

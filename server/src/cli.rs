@@ -57,6 +57,9 @@ pub enum Command {
         /// Store code the key acts for; required unless the role is group-wide.
         #[arg(long)]
         store: Option<String>,
+        /// Required for a key of the admin role: it may then do anything an administrator may.
+        #[arg(long)]
+        allow_admin: bool,
     },
 }
 
@@ -114,10 +117,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::CreateApiKey { name, role, store } => {
+        Command::CreateApiKey {
+            name,
+            role,
+            store,
+            allow_admin,
+        } => {
+            if role == Role::Admin && !allow_admin {
+                anyhow::bail!(
+                    "--role admin: a key that may do anything an administrator may needs --allow-admin"
+                );
+            }
             let db = open(&config).await?;
             let store_id = store_for(&db, role, store.as_deref()).await?;
             let (id, key) = api_key::create(&db, name.trim(), role, store_id, None).await?;
+            if role == Role::Admin {
+                api_key::allow_admin(&db, id).await?;
+            }
             audit::record(
                 &db,
                 Actor::System("cli"),

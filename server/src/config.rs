@@ -1,7 +1,7 @@
 //! Configuration from the environment, validated at start with a message that says which
 //! variable is wrong and why.
 
-use app::{auth::session::SessionPolicy, db::DbUrl, server::LoginThrottle};
+use app::{auth::session::SessionPolicy, db::DbUrl, server::TrustedProxies};
 use leptos::config::{Env, LeptosOptions};
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
@@ -12,7 +12,7 @@ pub struct Config {
     /// Where the built site (pkg/, icons, manifest) is served from.
     pub site_root: PathBuf,
     pub sessions: SessionPolicy,
-    pub throttle: LoginThrottle,
+    pub trusted_proxies: TrustedProxies,
 }
 
 pub const DEFAULT_DATABASE: &str = "data/forecourt.db";
@@ -73,7 +73,10 @@ impl Config {
                 absolute,
                 secure_cookie,
             },
-            throttle: LoginThrottle::default(),
+            trusted_proxies: TrustedProxies::parse(
+                &var("FORECOURT_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|e| anyhow::anyhow!("FORECOURT_TRUSTED_PROXIES: {e}"))?,
         })
     }
 

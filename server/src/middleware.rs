@@ -78,7 +78,10 @@ pub async fn identify(State(st): State<AppState>, mut req: Request<Body>, next: 
     let ip = req
         .extensions()
         .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| {
+            let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+            st.proxies.client(c.0.ip(), forwarded).to_string()
+        })
         .unwrap_or_default();
     let user_agent = headers
         .get(header::USER_AGENT)
@@ -88,11 +91,17 @@ pub async fn identify(State(st): State<AppState>, mut req: Request<Body>, next: 
     let session_token = headers
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|c| session::cookie_value(c, session::SESSION_COOKIE))
+        .and_then(|c| session::cookie_value(c, st.sessions.cookie_name()))
         .filter(|t| !t.is_empty())
         .map(str::to_owned);
     let key = bearer(headers).map(str::to_owned);
 
+    // Keys are for the REST API only: not for pages, server functions or downloads.
+    if key.is_some() && !req.uri().path().starts_with("/api/") {
+        return app::rest::problem(&app::error::AppError::Unauthenticated(
+            "API keys are accepted under /api/v1 only".into(),
+        ));
+    }
     let principal = match (&key, &session_token) {
         (Some(key), _) => api_key::resolve(&st.db, key).await,
         (None, Some(token)) => session::resolve(&st.db, token, &st.sessions).await,
@@ -140,6 +149,45 @@ pub async fn identify(State(st): State<AppState>, mut req: Request<Body>, next: 
         req.extensions_mut().insert(p);
     }
     next.run(req).await
+}
+
+/// The largest request body but for uploads ([`app::import::UPLOAD_BODY_LIMIT`]): forms
+/// and JSON.
+pub const BODY_LIMIT: usize = 1 << 20;
+
+/// Bounds every request before anything reads it: a body larger than its endpoint takes is
+/// refused (413 problem+json) by its declared length, or cut off while read when it
+/// declares none; and a request id that is not a short token is replaced by a fresh one.
+pub async fn bound_request(mut req: Request<Body>, next: Next) -> Response {
+    let sane_id = req.headers().get("x-request-id").map(|v| {
+        let v = v.as_bytes();
+        !v.is_empty()
+            && v.len() <= 64
+            && v.iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b))
+    });
+    if sane_id == Some(false) {
+        req.headers_mut().remove("x-request-id");
+    }
+    let limit = if req.uri().path() == "/inventory/import" {
+        app::import::UPLOAD_BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return app::rest::problem(&app::error::AppError::TooLarge(format!(
+            "the request body is larger than {} KiB",
+            limit / 1024
+        )));
+    }
+    let (parts, body) = req.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
 }
 
 /// Percent-encodes a path for a query value.

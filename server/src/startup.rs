@@ -48,9 +48,13 @@ impl Application {
             leptos_options: config.leptos_options(),
             db,
             sessions: Arc::new(config.sessions.clone()),
-            throttle: Arc::new(config.throttle.clone()),
+            proxies: Arc::new(config.trusted_proxies.clone()),
             events: Default::default(),
             clock: Clock::System,
+            password_checks: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            )),
+            streams: Default::default(),
         };
         state
             .events
@@ -102,7 +106,8 @@ impl Application {
     }
 }
 
-/// Opens, raises and closes aged-stock alerts as the days pass: at start, then hourly.
+/// Hourly (and at start): opens, raises and closes aged-stock alerts as the days pass, and
+/// clears what only grows — expired sessions, old sign-in failures and throttle rows.
 async fn aged_stock_sweeper(db: Db, clock: Clock) {
     use app::inventory::service::alerts::sweep_aged;
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -116,7 +121,25 @@ async fn aged_stock_sweeper(db: Db, clock: Clock) {
         if let Err(e) = run.await {
             tracing::warn!(error = %e, "aged-stock sweep failed");
         }
+        if let Err(e) = purge(&db, clock.now_ms()).await {
+            tracing::warn!(error = %e, "clean-up failed");
+        }
     }
+}
+
+/// Deletes expired sessions, sign-in failures older than a day and idle throttle rows.
+pub async fn purge(db: &Db, now: i64) -> Result<(u64, u64, u64), app::db::DbError> {
+    use app::db::sql;
+    let sessions = sql("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(now)
+        .execute(db)
+        .await?;
+    let failures = sql("DELETE FROM login_failures WHERE at < $1")
+        .bind(now - 24 * 3600 * 1000)
+        .execute(db)
+        .await?;
+    let throttle = app::auth::throttle::purge(db, now).await?;
+    Ok((sessions, failures, throttle))
 }
 
 async fn shutdown_signal() {
@@ -198,6 +221,32 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback_service(static_files)
         .layer(axum::middleware::from_fn(server_fn_status))
+        // Pages, data and API answers are never kept by a browser or a proxy: a shared
+        // tablet shows cost prices. (Build files set their own, long, caching above.)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        // Pages set their own policy with their script's nonce; everything else gets this.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+                 object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        // Only when served over https (secure cookies).
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            state
+                .sessions
+                .secure_cookie
+                .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::identify))
         // Pages and API answers are compressed as they are sent, with gzip at a level that
         // costs little CPU: brotli, even at a low level, clears a 4 MiB window for every
@@ -222,6 +271,7 @@ pub fn router(state: AppState) -> Router {
         .layer(catch_panics())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::from_fn(middleware::bound_request))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -34,6 +34,7 @@ pub async fn create_api_key(
     name: String,
     role: String,
     store_id: String,
+    #[server(default)] allow_admin: Option<String>,
 ) -> Result<NewApiKey, AppError> {
     let ctx = crate::ctx::Ctx::current()?;
     let echo = |e: AppError| {
@@ -44,7 +45,7 @@ pub async fn create_api_key(
         ])
     };
     let store = super::parse_opt_id("store_id", &store_id, ctx.lang()).map_err(echo)?;
-    service::create(&ctx, &name, &role, store)
+    service::create(&ctx, &name, &role, store, allow_admin.is_some())
         .await
         .map_err(echo)
 }
@@ -84,6 +85,7 @@ pub mod service {
         name: &str,
         role: &str,
         store_id: Option<i64>,
+        allow_admin: bool,
     ) -> Result<NewApiKey, AppError> {
         let actor = ctx.require(Action::ManageApiKeys)?;
         let name = name.trim();
@@ -93,9 +95,18 @@ pub mod service {
         let role =
             crate::admin::users::service::check_role_store(ctx.db(), ctx.lang(), role, store_id)
                 .await?;
+        if role == crate::domain::Role::Admin && !allow_admin {
+            return Err(AppError::invalid(
+                "allow_admin",
+                ctx.t("admin.admin_key_needs_consent"),
+            ));
+        }
         let store_id = if role.is_group_wide() { None } else { store_id };
         let mut tx = ctx.db().begin().await?;
         let (id, key) = api_key::create(&mut tx, name, role, store_id, actor.user_id).await?;
+        if allow_admin && role == crate::domain::Role::Admin {
+            api_key::allow_admin(&mut tx, id).await?;
+        }
         ctx.audit(
             &mut tx,
             AuditEntry::new("api_key.create", "api_key", id)

@@ -256,6 +256,12 @@ fn NewApiKeyForm(roles: Vec<Choice>, stores: Vec<Choice>, open: bool) -> impl In
                 <SelectField form name="role" label=lang.t("admin.role") choices=roles required=true />
                 <SelectField form name="store_id" label=lang.t("admin.store") choices=stores
                     blank=lang.t("admin.all_stores") />
+                <div class="field field-check">
+                    <label>
+                        <input type="checkbox" name="allow_admin" value="on" />
+                        " "{lang.t("admin.allow_admin")}
+                    </label>
+                </div>
                 <button type="submit" class="btn btn-primary">{lang.t("common.create")}</button>
             </ActionForm>
             <FormErrors form />

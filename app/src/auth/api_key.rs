@@ -49,6 +49,15 @@ pub async fn create<'e>(
     Ok((id, key))
 }
 
+/// Lets a key of the admin role act (it may not unless created so on purpose).
+pub async fn allow_admin<'e>(exec: impl Into<Exec<'e>>, id: i64) -> crate::db::DbResult<()> {
+    sql("UPDATE api_keys SET allow_admin = TRUE WHERE id = $1")
+        .bind(id)
+        .execute(exec)
+        .await
+        .map(drop)
+}
+
 #[derive(sqlx::FromRow)]
 struct KeyRow {
     id: i64,
@@ -56,6 +65,7 @@ struct KeyRow {
     role: String,
     store_id: Option<i64>,
     last_used_at: Option<i64>,
+    allow_admin: bool,
 }
 
 /// The principal a key acts as, if the key exists and is not revoked.
@@ -63,8 +73,13 @@ pub async fn resolve(db: &Db, key: &str) -> crate::db::DbResult<Option<Principal
     if !key.starts_with("fc_") {
         return Ok(None);
     }
-    let row: Option<KeyRow> = sql("SELECT id, name, role, store_id, last_used_at FROM api_keys
-         WHERE key_hash = $1 AND revoked_at IS NULL")
+    // A key stops working when revoked, or when the person who made it is disabled.
+    let row: Option<KeyRow> = sql(
+        "SELECT k.id, k.name, k.role, k.store_id, k.last_used_at, k.allow_admin FROM api_keys k
+         WHERE k.key_hash = $1 AND k.revoked_at IS NULL
+           AND (k.created_by IS NULL
+                OR EXISTS (SELECT 1 FROM users u WHERE u.id = k.created_by AND u.active = TRUE))",
+    )
     .bind(token_hash(key))
     .fetch_optional(db)
     .await?;
@@ -80,6 +95,9 @@ pub async fn resolve(db: &Db, key: &str) -> crate::db::DbResult<Option<Principal
     let Ok(role) = row.role.parse::<Role>() else {
         return Ok(None);
     };
+    if role == Role::Admin && !row.allow_admin {
+        return Ok(None);
+    }
     Ok(Some(Principal {
         user_id: None,
         api_key_id: Some(row.id),

@@ -71,12 +71,12 @@ pub mod service {
     use super::UserInfo;
     use crate::{
         audit::{self, Actor, AuditEntry},
-        auth::{password, session, Principal},
+        auth::{password, session, throttle, Principal},
         ctx::Ctx,
         db::sql,
         domain::Role,
         error::AppError,
-        server::AppState,
+        i18n::Lang,
     };
 
     /// Who is signed in (`None` for nobody, or an API key).
@@ -130,31 +130,20 @@ pub mod service {
         active: bool,
     }
 
-    /// When the `limit`-th most recent failure leaves the window, or `None` if fewer
-    /// than `limit` failures are in it.
-    async fn locked_until(
-        st: &AppState,
-        column: &'static str,
-        value: &str,
-        limit: i64,
-        now: i64,
-    ) -> crate::db::DbResult<Option<i64>> {
-        let window = st.throttle.window.as_millis() as i64;
-        let text = match column {
-            "username" => "SELECT at FROM login_failures WHERE username = $1 AND at > $2 ORDER BY at DESC LIMIT $3",
-            _ => "SELECT at FROM login_failures WHERE ip = $1 AND at > $2 ORDER BY at DESC LIMIT $3",
-        };
-        let rows: Vec<(i64,)> = sql(text)
-            .bind(value)
-            .bind(now - window)
-            .bind(limit)
-            .fetch_all(&st.db)
-            .await?;
-        Ok(if rows.len() as i64 >= limit {
-            rows.last().map(|(at,)| at + window)
+    /// "Try again in …": seconds for short waits, minutes for long ones.
+    fn too_many(lang: Lang, secs: i64) -> AppError {
+        let message = if secs < 60 {
+            lang.tf("error.login_wait_secs", &[("secs", &secs.to_string())])
         } else {
-            None
-        })
+            lang.tf(
+                "error.login_locked",
+                &[("minutes", &((secs + 59) / 60).to_string())],
+            )
+        };
+        AppError::TooManyRequests {
+            message,
+            retry_after_secs: secs,
+        }
     }
 
     /// Checks the password and throttles, then starts a session. Every outcome is audited.
@@ -180,27 +169,38 @@ pub mod service {
                 lang.t("error.password_required"),
             ));
         }
+        if username.chars().count() > 64 {
+            return Err(AppError::invalid("username", lang.t("error.too_long")));
+        }
+        if password_given.len() > 1024 {
+            return Err(AppError::invalid("password", lang.t("error.too_long")));
+        }
         let now = ctx.now_ms();
-        let lock =
-            match locked_until(st, "username", &username, st.throttle.per_account, now).await? {
-                Some(t) => Some(t),
-                None => locked_until(st, "ip", ip, st.throttle.per_ip, now).await?,
-            };
-        if let Some(until) = lock {
-            let secs = ((until - now) / 1000).max(1);
-            audit::record(
-                &st.db,
-                Actor::Anonymous(&username),
-                AuditEntry::new("auth.login_throttled", "user", &username)
-                    .after(&serde_json::json!({ "ip": ip, "retry_after_secs": secs })),
-                request_id,
-            )
-            .await?;
-            let minutes = (secs + 59) / 60;
-            return Err(AppError::TooManyRequests {
-                message: lang.tf("error.login_locked", &[("minutes", &minutes.to_string())]),
-                retry_after_secs: secs,
-            });
+        // The address first: a flood from one address stops before it reaches accounts.
+        // Each reservation counts as a failure until the password proves right.
+        let account = format!("account:{username}");
+        let address = format!("address:{ip}");
+        for (subject, limits) in [
+            (&address, throttle::Limits::ADDRESS),
+            (&account, throttle::Limits::ACCOUNT),
+        ] {
+            if let Err(wait_ms) = throttle::reserve(&st.db, subject, limits, now).await? {
+                if subject == &account {
+                    // No password is checked: the address's reservation is given back, so
+                    // it counts checks, not refusals.
+                    throttle::refund(&st.db, &address).await?;
+                }
+                let secs = (wait_ms + 999) / 1000;
+                audit::record(
+                    &st.db,
+                    Actor::Anonymous(&username),
+                    AuditEntry::new("auth.login_throttled", "user", &username)
+                        .after(&serde_json::json!({ "ip": ip, "retry_after_secs": secs })),
+                    request_id,
+                )
+                .await?;
+                return Err(too_many(lang, secs));
+            }
         }
 
         let user: Option<UserRow> = sql(
@@ -211,6 +211,16 @@ pub mod service {
         .fetch_optional(&st.db)
         .await?;
 
+        // Password hashing is bounded: at most one check per core at a time (each takes
+        // 19 MiB and most of a core), the rest wait a little or are told to come back.
+        let Ok(Ok(permit)) = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            st.password_checks.clone().acquire_owned(),
+        )
+        .await
+        else {
+            return Err(too_many(lang, 1));
+        };
         let verified = match &user {
             Some(u) => {
                 let (pw, hash) = (password_given.to_owned(), u.password_hash.clone());
@@ -226,6 +236,7 @@ pub mod service {
                 false
             }
         };
+        drop(permit);
         let user = match user {
             Some(u) if verified && u.active => u,
             other => {
@@ -257,6 +268,8 @@ pub mod service {
             }
         };
         let role: Role = user.role.parse().map_err(AppError::internal)?;
+        throttle::succeeded(&st.db, &account).await?;
+        throttle::refund(&st.db, &address).await?;
         let token = session::create(&st.db, user.id, ip, user_agent, &st.sessions).await?;
         sql("DELETE FROM login_failures WHERE username = $1")
             .bind(&username)

@@ -12,6 +12,9 @@ use sha2::{Digest, Sha256};
 use std::time::Duration;
 
 pub const SESSION_COOKIE: &str = "fc_session";
+/// Over https the cookie carries the `__Host-` prefix: the browser then keeps it to this
+/// host, `Secure`, on path `/`, whatever another page on the domain tries.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-fc_session";
 
 /// How long sessions live.
 #[derive(Clone, Debug)]
@@ -22,6 +25,17 @@ pub struct SessionPolicy {
     pub absolute: Duration,
     /// Mark the cookie `Secure` (when served over https).
     pub secure_cookie: bool,
+}
+
+impl SessionPolicy {
+    /// The cookie's name: `__Host-` prefixed when served over https.
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure_cookie {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        }
+    }
 }
 
 impl Default for SessionPolicy {
@@ -48,7 +62,8 @@ pub fn token_hash(token: &str) -> String {
 /// The `Set-Cookie` value that carries `token`.
 pub fn session_cookie(token: &str, policy: &SessionPolicy) -> String {
     format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        policy.cookie_name(),
         policy.absolute.as_secs(),
         if policy.secure_cookie { "; Secure" } else { "" }
     )
@@ -57,7 +72,8 @@ pub fn session_cookie(token: &str, policy: &SessionPolicy) -> String {
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_cookie(policy: &SessionPolicy) -> String {
     format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        policy.cookie_name(),
         if policy.secure_cookie { "; Secure" } else { "" }
     )
 }
@@ -151,6 +167,25 @@ pub async fn resolve(
     }))
 }
 
+/// Whose session `token` is, if it still stands — without counting this as activity (a
+/// live stream left open does not keep an idle tablet signed in).
+pub async fn holder(
+    db: &Db,
+    token: &str,
+    policy: &SessionPolicy,
+) -> crate::db::DbResult<Option<i64>> {
+    let row: Option<(i64, i64, i64)> = sql("SELECT s.user_id, s.last_seen_at, s.expires_at
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = $1 AND u.active = TRUE")
+    .bind(token_hash(token))
+    .fetch_optional(db)
+    .await?;
+    let now = now_ms();
+    Ok(row
+        .filter(|(_, seen, expires)| now < *expires && now - seen < policy.idle.as_millis() as i64)
+        .map(|(user, _, _)| user))
+}
+
 pub async fn end(db: &Db, token: &str) -> crate::db::DbResult<()> {
     sql("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash(token))
@@ -182,6 +217,7 @@ mod tests {
             ..p
         };
         assert!(session_cookie("abc", &secure).ends_with("; Secure"));
+        assert!(session_cookie("abc", &secure).starts_with("__Host-fc_session=abc; Path=/;"));
         assert!(clear_cookie(&secure).contains("Max-Age=0"));
     }
 

@@ -184,15 +184,11 @@ pub fn matrix(
     build().map_err(xlsx_err)
 }
 
-/// Reads a filled-in template: `.xlsx` (first sheet) or `.csv` (UTF-8, with or without
-/// BOM). Headers may be the Chinese or the English ones, in any order; blank rows are
+/// Reads a filled-in template: `.xlsx` (first sheet) or `.csv` (UTF-8 or GBK), through the
+/// bounded reader ([`crate::import`]). Headers may be the Chinese or the English ones, in any order; blank rows are
 /// skipped. Cell problems are left to the intake's validation, row by row.
 pub fn read_batch(bytes: &[u8], lang: Lang) -> Result<Vec<IntakeInput>, AppError> {
-    let grid = if bytes.starts_with(b"PK") {
-        read_xlsx(bytes, lang)?
-    } else {
-        read_csv(bytes, lang)?
-    };
+    let grid = crate::import::read_grid(bytes, lang, crate::import::Limits::BATCH)?;
     let mut rows = grid.into_iter();
     let Some(head) = rows.next() else {
         return Err(AppError::invalid("file", lang.t("import.empty")));
@@ -242,57 +238,6 @@ pub fn read_batch(bytes: &[u8], lang: Lang) -> Result<Vec<IntakeInput>, AppError
             cost: cell(&r, 6),
             list_price: cell(&r, 7),
             arrival_date: cell(&r, 8),
-        })
-        .collect())
-}
-
-fn read_csv(bytes: &[u8], lang: Lang) -> Result<Vec<Vec<String>>, AppError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if std::str::from_utf8(bytes).is_err() {
-        return Err(AppError::invalid("file", lang.t("import.not_utf8")));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    reader
-        .records()
-        .map(|r| {
-            r.map(|rec| rec.iter().map(str::to_owned).collect())
-                .map_err(|e| {
-                    AppError::invalid("file", format!("{}: {e}", lang.t("import.unreadable")))
-                })
-        })
-        .collect()
-}
-
-fn read_xlsx(bytes: &[u8], lang: Lang) -> Result<Vec<Vec<String>>, AppError> {
-    use calamine::{open_workbook_from_rs, Data, DataType, Reader, Xlsx};
-    let unreadable = |e: &dyn std::fmt::Display| {
-        AppError::invalid("file", format!("{}: {e}", lang.t("import.unreadable")))
-    };
-    let mut wb: Xlsx<_> =
-        open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or_else(|| AppError::invalid("file", lang.t("import.empty")))?
-        .map_err(|e| unreadable(&e))?;
-    Ok(range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|c| match c {
-                    Data::DateTime(_) | Data::DateTimeIso(_) => c
-                        .as_date()
-                        .map(|d| d.format("%Y-%m-%d").to_string())
-                        .unwrap_or_else(|| c.to_string()),
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                        format!("{}", *f as i64)
-                    }
-                    Data::Empty => String::new(),
-                    other => other.to_string(),
-                })
-                .collect()
         })
         .collect())
 }

@@ -30,7 +30,14 @@ pub fn routes() -> Router<AppState> {
         .route("/inventory/matrix.xlsx", get(matrix_xlsx))
         .route("/inventory/vehicles.xlsx", get(vehicles_xlsx))
         .route("/inventory/intake-template.xlsx", get(template_xlsx))
-        .route("/inventory/import", post(import))
+        // Axum's extractors stop at 2 MB by default; the server bounds this body (and
+        // every other) before it is read.
+        .route(
+            "/inventory/import",
+            post(import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::import::UPLOAD_BODY_LIMIT,
+            )),
+        )
 }
 
 /// Server-sent events: `stock` whenever stock moves in a store the caller can see.
@@ -44,7 +51,8 @@ async fn stock_events(
             .json_data(&e.payload)
             .unwrap_or_else(|_| Event::default().event("stock").data("{}")))
     });
-    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+    // A keep-alive every few seconds also tells a closed tab from an open one soon.
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(5))))
 }
 
 fn xlsx(bytes: Vec<u8>, name: &str) -> Response {

@@ -156,6 +156,8 @@ struct StatusChange {
 #[utoipa::path(post, path = "/vehicles/{id}/status", tag = "inventory", request_body = StatusChange,
     params(("id" = i64, Path, description = "vehicle id")),
     responses((status = 204),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json"),
               (status = 409, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn vehicle_status(
@@ -188,7 +190,7 @@ async fn list_thresholds(ctx: Ctx) -> ApiResult<Json<Vec<ThresholdRow>>> {
 /// Sets the low / high threshold of a model (optionally one colour) in a warehouse,
 /// replacing any existing one for the same scope. Alerts follow at once.
 #[utoipa::path(put, path = "/thresholds", tag = "inventory", request_body = ThresholdInput,
-    responses((status = 200, body = i64),
+    responses((status = 200, body = i64, content_type = "application/json"),
               (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 409, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -199,6 +201,7 @@ async fn put_threshold(ctx: Ctx, ApiJson(body): ApiJson<ThresholdInput>) -> ApiR
 #[utoipa::path(delete, path = "/thresholds/{id}", tag = "inventory",
     params(("id" = i64, Path, description = "threshold id")),
     responses((status = 204),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn delete_threshold(ctx: Ctx, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     service::alerts::delete(&ctx, id).await?;
@@ -262,7 +265,8 @@ async fn get_transfer(ctx: Ctx, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Tra
 
 /// Requests a transfer of vehicles (by VIN) between two warehouses.
 #[utoipa::path(post, path = "/transfers", tag = "inventory", request_body = TransferInput,
-    responses((status = 201, body = i64),
+    responses((status = 201, body = i64, content_type = "application/json"),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 409, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn request_transfer(
@@ -282,8 +286,10 @@ struct StepRequest {
 /// Takes a step: `approve`, `reject`, `ship`, `receive` or `cancel`.
 #[utoipa::path(post, path = "/transfers/{id}/{step}", tag = "inventory", request_body = StepRequest,
     params(("id" = i64, Path, description = "transfer id"),
-           ("step" = String, Path, description = "approve | reject | ship | receive | cancel")),
+           ("step" = inline(TransferStep), Path, description = "the step to take")),
     responses((status = 204),
+              (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json"),
               (status = 409, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn transfer_step(
@@ -291,6 +297,8 @@ async fn transfer_step(
     ApiPath((id, step)): ApiPath<(i64, String)>,
     body: Option<ApiJson<StepRequest>>,
 ) -> ApiResult<StatusCode> {
+    // Read here rather than by the path extractor, which cannot name the segment an
+    // unknown variant came from.
     let step = TransferStep::parse(&step).ok_or_else(|| {
         AppError::invalid("step", "one of approve, reject, ship, receive, cancel")
     })?;

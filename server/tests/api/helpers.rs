@@ -94,7 +94,7 @@ pub async fn spawn_app(kind: DbKind) -> Option<TestApp> {
         addr: "127.0.0.1:0".parse().unwrap(),
         site_root: dir.0.join("site"),
         sessions: Default::default(),
-        throttle: Default::default(),
+        trusted_proxies: Default::default(),
     };
     let app = Application::build(config)
         .await
@@ -136,6 +136,26 @@ impl TestApp {
             .send()
             .await
             .expect("POST server function")
+    }
+
+    /// Sends only the head of a POST that declares `length` bytes of body, and returns
+    /// the head of the answer (which must come without the body being sent). A client
+    /// that sent the whole body could see the connection closed under it instead.
+    pub async fn declare_only(&self, path: &str, content_type: &str, length: usize) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let host = self.address.trim_start_matches("http://").to_owned();
+        let mut conn = tokio::net::TcpStream::connect(&host).await.unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\n\
+             Content-Length: {length}\r\n\r\n"
+        );
+        conn.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = vec![0u8; 4096];
+        let n = tokio::time::timeout(std::time::Duration::from_secs(5), conn.read(&mut answer))
+            .await
+            .expect("answered without waiting for the body")
+            .unwrap();
+        String::from_utf8_lossy(&answer[..n]).into_owned()
     }
 
     /// A request context for a demo user, to call services directly (no HTTP).

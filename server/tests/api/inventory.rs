@@ -65,7 +65,7 @@ pub async fn insert_vehicle(
     .unwrap()
 }
 
-async fn vehicle_count(app: &TestApp) -> i64 {
+pub async fn vehicle_count(app: &TestApp) -> i64 {
     sql("SELECT COUNT(*) FROM vehicles")
         .scalar(&app.db)
         .await

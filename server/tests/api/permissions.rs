@@ -291,9 +291,11 @@ async fn attempt_directly(
         )
         .await
         .map(drop),
-        Action::ManageApiKeys => api_keys::service::create(ctx, &username, "sales", Some(store))
-            .await
-            .map(drop),
+        Action::ManageApiKeys => {
+            api_keys::service::create(ctx, &username, "sales", Some(store), false)
+                .await
+                .map(drop)
+        }
         Action::ViewAuditLog => audit::service::list(ctx, "").await.map(drop),
         Action::ViewStock => alerts::open_count(ctx).await.map(drop),
         Action::IntakeVehicles => vehicles::intake(

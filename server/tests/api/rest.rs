@@ -86,6 +86,25 @@ both_dbs!(
             let name: String = text[i + 21..].chars().take_while(|c| *c != '"').collect();
             assert!(schemas.contains_key(&name), "schema {name} is defined");
         }
+        // Every operation says it may answer 401, and 422 when it reads input; each of
+        // those answers is a problem.
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let answers = op["responses"].as_object().unwrap();
+                let reads_input = op.get("requestBody").is_some()
+                    || op["parameters"].as_array().is_some_and(|p| !p.is_empty());
+                let mut shared = vec!["401"];
+                if reads_input {
+                    shared.push("422");
+                }
+                for code in shared {
+                    assert!(
+                        answers[code]["content"]["application/problem+json"].is_object(),
+                        "{method} {path} documents {code} as a problem"
+                    );
+                }
+            }
+        }
         for name in ["Problem", "VehiclePage", "TransferInput", "StockMatrix"] {
             assert!(
                 schemas.contains_key(name),
@@ -188,8 +207,38 @@ both_dbs!(
             .await
             .unwrap();
         check(text, 422, "body").await;
-        // Without a key: 401, still a problem.
+        check(get("/api/v1/vehicles?limit=0").await.unwrap(), 422, "limit").await;
+        check(
+            get("/api/v1/vehicles?limit=501").await.unwrap(),
+            422,
+            "limit",
+        )
+        .await;
+        check(
+            post("/api/v1/transfers/1/teleport", "{}").await.unwrap(),
+            422,
+            "step",
+        )
+        .await;
+        // Without a key: 401, still a problem — and before any input is judged, so a
+        // caller without a key learns nothing from how a bad path or body is answered.
         let res = c.get(app.url("/api/v1/vehicles")).send().await.unwrap();
         check(res, 401, "").await;
+        for (method, path) in [
+            ("GET", "/api/v1/transfers/abc"),
+            ("GET", "/api/v1/vehicles?min_days=abc"),
+            ("POST", "/api/v1/transfers/1/teleport"),
+            ("POST", "/api/v1/vehicles"),
+        ] {
+            let res = c
+                .request(method.parse().unwrap(), app.url(path))
+                .header("content-type", "application/json")
+                .body("{not json")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.headers()["www-authenticate"], "Bearer", "{path}");
+            check(res, 401, "").await;
+        }
     }
 );

@@ -182,8 +182,10 @@ pub struct ThresholdInput {
     #[serde(default)]
     pub color_id: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 100_000))]
     pub low_qty: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 100_000))]
     pub high_qty: Option<i64>,
 }
 

@@ -30,7 +30,8 @@ pub struct IntakeInput {
     /// Empty: the trim's MSRP.
     #[serde(default)]
     pub list_price: String,
-    /// `YYYY-MM-DD`; empty: today for vehicles in stock, none for vehicles in transit.
+    /// `YYYY-MM-DD` (or `YYYY/M/D`, `YYYY年M月D日`, an Excel serial); empty: today for
+    /// vehicles in stock, none for vehicles in transit.
     #[serde(default)]
     pub arrival_date: String,
 }
@@ -49,6 +50,36 @@ pub struct NewVehicle {
     pub cost_fen: Money,
     pub list_price_fen: Money,
     pub arrival_date: Option<String>,
+}
+
+/// A day as dealers' spreadsheets write it: `2026-11-20`, `2026/11/20`, `2026/1/5`,
+/// `2026.1.5`, `2026年11月20日`, or an Excel date serial (`46346`, days since 1899-12-30).
+pub fn parse_day(text: &str) -> Option<chrono::NaiveDate> {
+    let t = text.trim();
+    if t.len() > 32 {
+        return None;
+    }
+    if let Ok(serial) = t.parse::<i64>() {
+        // Serials of the years 1950 to 2150; a bare year or a small number is no date.
+        return (18_264..=91_311).contains(&serial).then(|| {
+            chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+                .and_then(|base| base.checked_add_signed(chrono::Duration::days(serial)))
+        })?;
+    }
+    let t = t.trim_end_matches('日');
+    let parts: Vec<&str> = t.split(['-', '/', '.', '年', '月']).collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    let (y, m, d) = (
+        y.trim().parse().ok()?,
+        m.trim().parse().ok()?,
+        d.trim().parse().ok()?,
+    );
+    if !(1900..=2200).contains(&y) {
+        return None;
+    }
+    chrono::NaiveDate::from_ymd_opt(y, m, d)
 }
 
 pub fn vin_message(e: &VinError, lang: Lang) -> String {
@@ -236,13 +267,13 @@ pub fn validate(
         "" => {
             (status == Some(VehicleStatus::InStock)).then(|| today.format("%Y-%m-%d").to_string())
         }
-        s => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) if d > today => {
+        s => match parse_day(s) {
+            Some(d) if d > today => {
                 err("arrival_date", lang.t("vehicle.arrival_future").into());
                 None
             }
-            Ok(d) => Some(d.format("%Y-%m-%d").to_string()),
-            Err(_) => {
+            Some(d) => Some(d.format("%Y-%m-%d").to_string()),
+            None => {
                 err("arrival_date", lang.t("vehicle.bad_date").into());
                 None
             }
@@ -398,6 +429,29 @@ mod tests {
             fields.contains(&"trim") && fields.contains(&"cost") && fields.contains(&"vin"),
             "{fields:?}"
         );
+    }
+
+    #[test]
+    fn days_are_read_as_chinese_excel_and_wps_write_them() {
+        let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(parse_day("2026-11-20"), d(2026, 11, 20));
+        assert_eq!(parse_day("2026/11/20"), d(2026, 11, 20));
+        assert_eq!(parse_day("2026/1/5"), d(2026, 1, 5));
+        assert_eq!(parse_day("2026.1.5"), d(2026, 1, 5));
+        assert_eq!(parse_day("2026年11月20日"), d(2026, 11, 20));
+        assert_eq!(parse_day(" 2026年1月5日 "), d(2026, 1, 5));
+        assert_eq!(parse_day("46346"), d(2026, 11, 20), "an Excel serial");
+        for bad in [
+            "2026",
+            "2026/13/1",
+            "2026/2/30",
+            "20/11/2026",
+            "abc",
+            "",
+            "9999999999999",
+        ] {
+            assert_eq!(parse_day(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub enum TransferStatus {
 
 /// A step a person takes on a transfer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TransferStep {
     Approve,
@@ -175,7 +176,9 @@ impl TryFrom<String> for TransferStatus {
 pub struct TransferInput {
     pub from_warehouse_id: i64,
     pub to_warehouse_id: i64,
+    #[cfg_attr(feature = "ssr", schema(min_items = 1, max_items = 200))]
     pub vins: Vec<String>,
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 500))]
     pub reason: String,
 }
 

@@ -147,6 +147,7 @@ pub const MAX_DAYS: i64 = 36_500;
 pub struct VehicleFilter {
     /// Part of a VIN (any case).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(max_length = 17))]
     pub q: Option<String>,
     #[serde(default)]
     pub warehouse_id: Option<i64>,
@@ -162,11 +163,14 @@ pub struct VehicleFilter {
     pub status: Option<StatusFilter>,
     /// Only vehicles in stock at least this many days (0 to 36500).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(minimum = 0, maximum = 36500))]
     pub min_days: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(minimum = 0))]
     pub offset: Option<i64>,
     /// Page size, 1 to 500 (default 50).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(minimum = 1, maximum = 500))]
     pub limit: Option<i64>,
 }
 
@@ -190,7 +194,7 @@ impl VehicleFilter {
                 "status" => f.status = StatusFilter::parse(v),
                 "min_days" => f.min_days = n.filter(|d| (0..=MAX_DAYS).contains(d)),
                 "offset" => f.offset = n.filter(|o| *o >= 0),
-                "limit" => f.limit = n,
+                "limit" => f.limit = n.filter(|l| (1..=MAX_PAGE).contains(l)),
                 _ => {}
             }
         }
@@ -230,6 +234,9 @@ impl VehicleFilter {
         }
         if self.offset.is_some_and(|o| o < 0) {
             return Some(("offset", "common.bad_offset"));
+        }
+        if self.limit.is_some_and(|l| !(1..=MAX_PAGE).contains(&l)) {
+            return Some(("limit", "common.bad_limit"));
         }
         if self.q.as_deref().is_some_and(|q| q.chars().count() > 17) {
             return Some(("q", "vehicle.bad_search"));
