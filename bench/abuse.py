@@ -215,8 +215,10 @@ def new_vin(n):
 
 
 def field_of(answer):
+    """The first field an error names: `errors` of a REST problem, `Invalid.fields` of a
+    server function's error."""
     body = answer.json() or {}
-    errors = body.get("errors") or []
+    errors = body.get("errors") or (body.get("Invalid") or {}).get("fields") or []
     return errors[0].get("field") if errors else None
 
 
@@ -353,10 +355,10 @@ def main():
     # 8. Codes.
     a = request("POST", "/sfn/inventory/vehicle_status", form({"id": "x"}),
                 {**FORM, "accept": "application/json"}, cookie=manager)
-    case("8", "server function with bad arguments", 400, a.status)
+    case("8", "server function with bad arguments", {400, 422}, a.status)
     a = request("POST", "/api/v1/vehicles", "{not json", {**JSON, **bearer(ADMIN_KEY)})
     kind = a.header("content-type")
-    case("8", "REST body that is not JSON: problem+json", 400,
+    case("8", "REST body that is not JSON: problem+json", {400, 422},
          a.status if kind.startswith("application/problem+json") else f"{a.status} {kind}")
     model = catalog["models"][0]["id"]
     results = []

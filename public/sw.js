@@ -5,9 +5,10 @@
 //   releases are dropped then;
 // - hashed build files under /pkg/ are cache-first (their names change with their content);
 // - pages and data are network-first, falling back to the last copy, then the offline page.
-const VERSION = 'forecourt-v3';
+const VERSION = 'forecourt-v4';
 const SHELL = [
   '/offline.html',
+  '/offline.js',
   '/manifest.webmanifest',
   '/favicon.svg',
   '/icons/icon-192.png',

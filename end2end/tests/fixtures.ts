@@ -14,7 +14,8 @@ export const test = base.extend<{ cspClean: void }>({
       });
       page.on('response', (res) => {
         const isPage = res.request().resourceType() === 'document';
-        if (isPage && baseURL && res.url().startsWith(baseURL) && !res.headers()['content-security-policy']) {
+        const hasBody = res.status() < 300 && (res.headers()['content-type'] ?? '').startsWith('text/html');
+        if (isPage && hasBody && baseURL && res.url().startsWith(baseURL) && !res.headers()['content-security-policy']) {
           unprotected.push(`${res.status()} ${res.url()}`);
         }
       });

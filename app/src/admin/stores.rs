@@ -187,10 +187,16 @@ pub mod service {
         let (code, name) = code_and_name(ctx, &new.code, &new.name)?;
         let (city, address) = (new.city.trim(), new.address.trim());
         if city.chars().count() > 60 {
-            return Err(AppError::invalid("city", ctx.t("error.too_long")));
+            return Err(AppError::invalid(
+                "city",
+                ctx.tf("error.too_long", &[("max", "60")]),
+            ));
         }
         if address.chars().count() > 200 {
-            return Err(AppError::invalid("address", ctx.t("error.too_long")));
+            return Err(AppError::invalid(
+                "address",
+                ctx.tf("error.too_long", &[("max", "200")]),
+            ));
         }
         let phone = if new.phone.trim().is_empty() {
             String::new()

@@ -170,10 +170,16 @@ pub mod service {
             ));
         }
         if username.chars().count() > 64 {
-            return Err(AppError::invalid("username", lang.t("error.too_long")));
+            return Err(AppError::invalid(
+                "username",
+                lang.tf("error.too_long", &[("max", "64")]),
+            ));
         }
         if password_given.len() > 1024 {
-            return Err(AppError::invalid("password", lang.t("error.too_long")));
+            return Err(AppError::invalid(
+                "password",
+                lang.tf("error.too_long", &[("max", "1024")]),
+            ));
         }
         let now = ctx.now_ms();
         // The address first: a flood from one address stops before it reaches accounts.
