@@ -242,19 +242,6 @@ where
     }
 }
 
-/// Every endpoint acts for someone: a request without a valid key (or session) is
-/// answered 401 before its path, query or body is read, so a caller without a key
-/// learns nothing from how its input is judged.
-pub async fn require_principal(req: Request, next: axum::middleware::Next) -> Response {
-    if req.extensions().get::<crate::auth::Principal>().is_some() {
-        return next.run(req).await;
-    }
-    let lang = crate::ctx::api_lang(req.headers());
-    problem(&AppError::Unauthenticated(
-        lang.t("error.sign_in_first").into(),
-    ))
-}
-
 /// The answer for a path under `/api/v1` that names no endpoint.
 pub async fn not_found(req: Request) -> ApiError {
     ApiError(AppError::NotFound(format!(

@@ -120,13 +120,29 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
+/// Every endpoint acts for someone: a request without a valid key (or session) is
+/// answered 401 before its path, query or body is read, so a caller without a key
+/// learns nothing from how its input is judged.
+async fn require_principal(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if req.extensions().get::<app::auth::Principal>().is_some() {
+        return next.run(req).await;
+    }
+    let lang = app::ctx::api_lang(req.headers());
+    rest::problem(&app::error::AppError::Unauthenticated(
+        lang.t("error.sign_in_first").into(),
+    ))
+}
+
 /// The API's router, to be merged at the top level (its paths start with `/api/v1`).
 pub fn router() -> Router<AppState> {
     let (router, mut doc) = modules().split_for_parts();
     SharedAnswers.modify(&mut doc);
     let doc = std::sync::Arc::new(doc);
     router
-        .route_layer(axum::middleware::from_fn(rest::require_principal))
+        .route_layer(axum::middleware::from_fn(require_principal))
         .route(
             "/api/v1/openapi.json",
             get(move || {
