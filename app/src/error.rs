@@ -37,6 +37,14 @@ pub enum AppError {
     /// The record changed meanwhile, or a unique value is taken.
     #[error("{0}")]
     Conflict(String),
+    /// What would be created exists already (a customer's mobile): the existing record's
+    /// id, and the field that found it.
+    #[error("{message}")]
+    Duplicate {
+        message: String,
+        field: String,
+        existing_id: i64,
+    },
     /// The request is larger than anything this endpoint takes.
     #[error("{0}")]
     TooLarge(String),
@@ -166,6 +174,8 @@ impl AppError {
             errors: Vec<FieldError>,
             #[serde(default)]
             retry_after_secs: i64,
+            #[serde(default)]
+            existing_id: Option<i64>,
         }
         let Ok(p) = serde_json::from_str::<Problem>(body) else {
             return AppError::Transport(format!("HTTP {status}"));
@@ -174,7 +184,14 @@ impl AppError {
             401 => AppError::Unauthenticated(p.detail),
             403 => AppError::Forbidden(p.detail),
             404 => AppError::NotFound(p.detail),
-            409 => AppError::Conflict(p.detail),
+            409 => match (p.existing_id, p.errors.into_iter().next()) {
+                (Some(existing_id), Some(f)) => AppError::Duplicate {
+                    message: p.detail,
+                    field: f.field,
+                    existing_id,
+                },
+                _ => AppError::Conflict(p.detail),
+            },
             413 => AppError::TooLarge(p.detail),
             400 | 422 => AppError::Invalid {
                 message: p.detail,
@@ -196,7 +213,7 @@ impl AppError {
             AppError::Forbidden(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::Invalid { .. } => 422,
-            AppError::Conflict(_) => 409,
+            AppError::Conflict(_) | AppError::Duplicate { .. } => 409,
             AppError::TooLarge(_) => 413,
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal(_) => 500,
@@ -212,6 +229,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Invalid { .. } => "invalid",
             AppError::Conflict(_) => "conflict",
+            AppError::Duplicate { .. } => "duplicate",
             AppError::TooLarge(_) => "too_large",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Internal(_) => "internal",

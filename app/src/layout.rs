@@ -26,6 +26,18 @@ const NAV: &[NavItem] = &[
         action: Action::ViewDashboard,
     },
     NavItem {
+        href: "/crm/customers",
+        label: "nav.customers",
+        icon: "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 10a7 7 0 0 1 14 0zm14.5-10a3.5 3.5 0 1 0 0-7v7zm1.5 10h4a6 6 0 0 0-5-5.9 8.9 8.9 0 0 1 1 5.9z",
+        action: Action::ViewCustomers,
+    },
+    NavItem {
+        href: "/crm/follow-ups",
+        label: "nav.follow_ups",
+        icon: "M7 2v2H4v18h16V4h-3V2h-2v2H9V2zM6 9h12v11H6zm2 3v2h3v-2zm5 0v2h3v-2zm-5 4v2h3v-2z",
+        action: Action::ViewCustomers,
+    },
+    NavItem {
         href: "/inventory",
         label: "nav.stock",
         icon: "M3 3h8v8H3zm10 0h8v8h-8zM3 13h8v8H3zm10 0h8v8h-8z",
@@ -80,6 +92,7 @@ pub fn AppLayout() -> impl IntoView {
     let lang = use_lang();
     let user = provide_current_user().0;
     let alerts = Resource::new(|| (), |_| crate::inventory::api::alert_count());
+    let due = Resource::new(|| (), |_| crate::crm::api::follow_up_due_count());
     view! {
         <div class="shell">
             <header class="topbar">
@@ -101,7 +114,8 @@ pub fn AppLayout() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let role = user.await.ok().flatten().map(|u| u.role);
                     let alerts = alerts.await.unwrap_or(0);
-                    view! { <Nav role alerts /> }
+                    let due = due.await.unwrap_or(0);
+                    view! { <Nav role alerts due /> }
                 })}
             </Transition>
             <main class="content" id="main">
@@ -112,7 +126,7 @@ pub fn AppLayout() -> impl IntoView {
 }
 
 #[component]
-fn Nav(role: Option<crate::domain::Role>, alerts: i64) -> impl IntoView {
+fn Nav(role: Option<crate::domain::Role>, alerts: i64, due: i64) -> impl IntoView {
     let lang = use_lang();
     let location = use_location();
     let items = NAV
@@ -129,10 +143,15 @@ fn Nav(role: Option<crate::domain::Role>, alerts: i64) -> impl IntoView {
                         .iter()
                         .any(|o| o.href.len() > href.len() && under(o.href))
             };
-            let badge = (href == "/inventory/alerts" && alerts > 0).then(|| {
+            let (count, testid) = match href {
+                "/inventory/alerts" => (alerts, "alert-badge"),
+                "/crm/follow-ups" => (due, "follow-up-badge"),
+                _ => (0, ""),
+            };
+            let badge = (count > 0).then(|| {
                 view! {
-                    <span class="nav-badge" data-testid="alert-badge">
-                        {if alerts > 99 { "99+".to_string() } else { alerts.to_string() }}
+                    <span class="nav-badge" data-testid=testid>
+                        {if count > 99 { "99+".to_string() } else { count.to_string() }}
                     </span>
                 }
             });

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod clock;
 pub mod components;
+pub mod crm;
 pub mod domain;
 pub mod error;
 pub mod home;
@@ -78,6 +79,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("inventory/intake") view=inventory::pages::intake::IntakePage ssr=SsrMode::InOrder />
                     <Route path=path!("inventory/alerts") view=inventory::pages::alerts::AlertsPage ssr=SsrMode::InOrder />
                     <Route path=path!("inventory/transfers") view=inventory::pages::transfers::TransfersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("crm/customers") view=crm::pages::customers::CustomersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("crm/customers/new") view=crm::pages::new_customer::NewCustomerPage ssr=SsrMode::InOrder />
+                    <Route path=path!("crm/customers/:id") view=crm::pages::customer::CustomerPage ssr=SsrMode::InOrder />
+                    <Route path=path!("crm/follow-ups") view=crm::pages::follow_ups::FollowUpsPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/users") view=admin::pages::AdminUsersPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/stores") view=admin::pages::AdminStoresPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/api-keys") view=admin::pages::AdminApiKeysPage ssr=SsrMode::InOrder />

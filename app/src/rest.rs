@@ -39,6 +39,9 @@ pub struct Problem {
     /// Present for `too_many_requests`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<i64>,
+    /// Present for `duplicate`: the record that exists already.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_id: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -82,6 +85,14 @@ pub fn problem(e: &AppError) -> Response {
                     })
                     .collect(),
             ),
+            AppError::Duplicate { field, message, .. } => Some(vec![ProblemField {
+                field: field.clone(),
+                message: message.clone(),
+            }]),
+            _ => None,
+        },
+        existing_id: match e {
+            AppError::Duplicate { existing_id, .. } => Some(*existing_id),
             _ => None,
         },
         retry_after_secs: match e {

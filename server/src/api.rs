@@ -23,7 +23,8 @@ use utoipa_axum::router::OpenApiRouter;
     modifiers(&BearerKey),
     security(("api_key" = [])),
     tags((name = "auth", description = "Who a key acts as"), (name = "stores", description = "Stores (门店)"),
-         (name = "inventory", description = "Vehicles, stock, alerts and transfers (库存管理)"))
+         (name = "inventory", description = "Vehicles, stock, alerts and transfers (库存管理)"),
+         (name = "crm", description = "Customers, leads and follow-ups (客户关系管理)"))
 )]
 struct ApiDoc;
 
@@ -109,7 +110,8 @@ fn modules() -> OpenApiRouter<AppState> {
         OpenApiRouter::new()
             .merge(app::auth::rest::routes())
             .merge(app::admin::rest::routes())
-            .merge(app::inventory::rest::routes()),
+            .merge(app::inventory::rest::routes())
+            .merge(app::crm::rest::routes()),
     )
 }
 

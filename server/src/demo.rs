@@ -163,7 +163,7 @@ const COMPANIES: &[&str] = &[
     "西湖文旅发展有限公司",
     "长三角租车有限公司",
 ];
-const SOURCES: &[&str] = &["walk_in", "referral", "online", "phone", "event"];
+const SOURCES: &[&str] = &["walk_in", "referral", "website", "phone", "auto_show"];
 
 async fn insert_id(tx: &mut Tx, q: app::db::Sql) -> app::db::DbResult<i64> {
     q.scalar::<i64>(tx).await
@@ -346,10 +346,29 @@ pub async fn seed(db: &Db) -> anyhow::Result<SeedOutcome> {
     }
 
     // Customers.
-    let customer_count = 60;
+    // Customers, each with a lead at some stage; most owned ones with a follow-up due
+    // yesterday, today or next week, so the CRM views are not empty on first run.
+    let customer_count = 200;
+    let stages = [
+        "new",
+        "contacted",
+        "test_drive",
+        "negotiating",
+        "won",
+        "lost",
+    ];
+    let goals = [
+        "回访试驾感受",
+        "邀约到店看车",
+        "确认贷款方案",
+        "介绍本月优惠",
+    ];
+    let channels = ["call", "wechat", "visit", "test_drive"];
     let mut phones = HashSet::new();
     for i in 0..customer_count {
         let (store_id, owner) = sales_by_store[rng.gen_range(0..sales_by_store.len())];
+        // Every tenth one is a store's unassigned lead.
+        let owner = (i % 10 != 9).then_some(owner);
         let company = i % 12 == 5;
         let name = if company {
             COMPANIES[(i / 12) % COMPANIES.len()].to_owned()
@@ -370,16 +389,45 @@ pub async fn seed(db: &Db) -> anyhow::Result<SeedOutcome> {
                 break Phone::parse(&p).map_err(|e| anyhow::anyhow!("demo phone {p}: {e}"))?;
             }
         };
-        sql("INSERT INTO customers (store_id, kind, name, phone, source, owner_user_id, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
+        let created = now - rng.gen_range(0..90) * 86_400_000;
+        let customer_id = insert_id(&mut tx, sql("INSERT INTO customers (store_id, kind, name, initials, mobile, mobile_last4, source, owner_id,
+                                    created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
         .bind(store_id)
         .bind(if company { "company" } else { "person" })
-        .bind(name)
+        .bind(name.clone())
+        .bind(app::crm::service::customers::initials(&name))
         .bind(phone.as_str())
+        .bind(&phone.as_str()[7..])
         .bind(*SOURCES.choose(&mut rng).unwrap_or(&"walk_in"))
         .bind(owner)
-        .bind(now - rng.gen_range(0..90) * 86_400_000)
+        .bind(created)).await?;
+        let stage = stages[i % stages.len()];
+        let (reason, note) = if stage == "lost" {
+            ("competitor", "选择了其他品牌")
+        } else {
+            ("", "")
+        };
+        sql("INSERT INTO leads (customer_id, store_id, owner_id, stage, lost_reason, lost_note, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
+        .bind(customer_id).bind(store_id).bind(owner).bind(stage).bind(reason).bind(note).bind(created)
         .execute(&mut tx).await?;
+        if let Some(owner) = owner.filter(|_| i % 4 != 3 && !matches!(stage, "won" | "lost")) {
+            // Yesterday, today (10:00 or 16:00 China time) or in a week.
+            let today = app::crm::domain::follow_up::day_start_ms(now);
+            let due = today
+                + [
+                    -86_400_000 + 36_000_000,
+                    36_000_000,
+                    57_600_000,
+                    7 * 86_400_000 + 36_000_000,
+                ][i % 4];
+            sql("INSERT INTO follow_ups (customer_id, store_id, owner_id, due_at, channel, goal, created_at, created_by)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'system:seed-demo')")
+            .bind(customer_id).bind(store_id).bind(owner).bind(due)
+            .bind(channels[i % channels.len()]).bind(goals[i % goals.len()]).bind(created)
+            .execute(&mut tx).await?;
+        }
     }
 
     // Thresholds on the first showroom (keep 3 to 12 of the first model on show, at

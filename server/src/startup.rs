@@ -40,6 +40,7 @@ impl Application {
             )
         })?;
         db.migrate().await?;
+        app::crm::service::customers::fill_initials(&db).await?;
         // Compressing the build outputs takes a few seconds; serve meanwhile (the
         // compression layer covers what is not ready yet).
         let site_root = config.site_root.clone();

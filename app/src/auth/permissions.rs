@@ -33,10 +33,15 @@ pub enum Action {
     ApproveTransfer,
     /// Send approved transfers off and receive them at the other end.
     MoveTransfer,
+    /// Look up customers, their leads and follow-ups (a salesperson: their own and the
+    /// store's unassigned ones; a manager: the store's; group roles: all).
+    ViewCustomers,
+    /// Create and change customers, move their leads, plan and complete follow-ups.
+    EditCustomers,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 15] = [
         Action::ViewDashboard,
         Action::ViewReferenceData,
         Action::ManageUsers,
@@ -50,6 +55,8 @@ impl Action {
         Action::RequestTransfer,
         Action::ApproveTransfer,
         Action::MoveTransfer,
+        Action::ViewCustomers,
+        Action::EditCustomers,
     ];
 }
 
@@ -66,6 +73,9 @@ pub fn allowed(role: Role, action: Action) -> bool {
         ChangeVehicleStatus => matches!(role, InventoryClerk | SalesManager | Admin),
         ManageThresholds | ApproveTransfer => matches!(role, SalesManager | GeneralManager | Admin),
         RequestTransfer => matches!(role, InventoryClerk | SalesManager | GeneralManager | Admin),
+        ViewCustomers | EditCustomers => {
+            matches!(role, Sales | SalesManager | GeneralManager | Admin)
+        }
     }
 }
 
@@ -105,5 +115,15 @@ mod tests {
         assert!(!allowed(Role::InventoryClerk, Action::ApproveTransfer));
         assert!(allowed(Role::SalesManager, Action::ApproveTransfer));
         assert!(!allowed(Role::ServiceAdvisor, Action::RequestTransfer));
+    }
+
+    #[test]
+    fn customers_are_for_the_sales_side() {
+        for action in [Action::ViewCustomers, Action::EditCustomers] {
+            assert!(allowed(Role::Sales, action));
+            assert!(allowed(Role::SalesManager, action));
+            assert!(allowed(Role::GeneralManager, action));
+            assert!(!allowed(Role::InventoryClerk, action));
+        }
     }
 }

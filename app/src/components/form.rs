@@ -58,7 +58,7 @@ impl FormState {
     }
 
     /// What was typed into `name` before a refused submit came back (no JavaScript).
-    pub(super) fn typed(self, name: &str) -> Option<String> {
+    pub fn typed(self, name: &str) -> Option<String> {
         self.error
             .with_untracked(|e| e.as_ref().and_then(|e| e.input(name).map(str::to_owned)))
     }

@@ -58,6 +58,11 @@ impl Phone {
         &self.0
     }
 
+    /// An 11-digit mobile (not a landline).
+    pub fn is_mobile(&self) -> bool {
+        self.0.len() == 11 && !self.0.contains('-')
+    }
+
     /// `138****8000`, for lists a customer might glimpse over a shoulder.
     pub fn masked(&self) -> String {
         if self.0.len() == 11 && !self.0.contains('-') {

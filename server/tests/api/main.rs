@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod crm;
 mod foundation;
 mod hardening;
 mod inventory;

@@ -28,6 +28,9 @@ async fn counts(app: &TestApp) -> Vec<i64> {
         "api_keys",
         "stock_thresholds",
         "transfers",
+        "customers",
+        "leads",
+        "follow_ups",
     ] {
         out.push(
             sql(format!("SELECT COUNT(*) FROM {t}"))
@@ -85,6 +88,16 @@ async fn prepare(app: &TestApp, action: Action) -> (String, i64) {
         .await
         .unwrap();
     (vin, tid)
+}
+
+/// A mobile no other attempt uses.
+fn fresh_mobile() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "1390000{:04}",
+        NEXT.fetch_add(1, Ordering::Relaxed) % 10_000
+    )
 }
 
 /// Performs `action` through its server function; returns the HTTP status.
@@ -207,6 +220,33 @@ async fn attempt(app: &TestApp, action: Action, tag: &str, prepared: &(String, i
                 &[("id", &id.to_string()), ("step", "ship"), ("version", "1")],
             )
             .await
+        }
+        Action::ViewCustomers => app.call("crm/due_count", &[]).await,
+        Action::EditCustomers => {
+            let mobile = fresh_mobile();
+            let mut form = vec![
+                ("name", tag),
+                ("mobile", mobile.as_str()),
+                ("store_id", store.as_str()),
+            ];
+            for blank in [
+                "kind",
+                "phone2",
+                "wechat",
+                "id_number",
+                "address",
+                "source",
+                "budget",
+                "preferred_models",
+                "preferred_colors",
+                "fuel",
+                "timeframe",
+                "tags",
+                "notes",
+            ] {
+                form.push((blank, ""));
+            }
+            app.call("crm/create_customer", &form).await
         }
     };
     res.status().as_u16()
@@ -346,6 +386,20 @@ async fn attempt_directly(
             };
             transfers::step(ctx, *id, step, Some(1)).await
         }
+        Action::ViewCustomers => app::crm::service::follow_ups::due_count(ctx)
+            .await
+            .map(drop),
+        Action::EditCustomers => app::crm::service::customers::create(
+            ctx,
+            &app::crm::domain::customer::CustomerInput {
+                name: tag.to_owned(),
+                mobile: fresh_mobile(),
+                ..Default::default()
+            },
+            Some(store),
+        )
+        .await
+        .map(drop),
     }
 }
 

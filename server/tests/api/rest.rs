@@ -27,6 +27,15 @@ const OPERATIONS: &[&str] = &[
     "POST /api/v1/transfers",
     "GET /api/v1/transfers/{id}",
     "POST /api/v1/transfers/{id}/{step}",
+    "GET /api/v1/customers",
+    "POST /api/v1/customers",
+    "GET /api/v1/customers/{id}",
+    "PUT /api/v1/customers/{id}",
+    "GET /api/v1/leads",
+    "POST /api/v1/leads/{id}/stage",
+    "GET /api/v1/follow-ups",
+    "POST /api/v1/follow-ups",
+    "POST /api/v1/follow-ups/{id}/complete",
 ];
 
 async fn key(app: &TestApp, role: Role) -> String {

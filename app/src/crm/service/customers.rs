@@ -1,0 +1,393 @@
+//! Customer profiles: create (one mobile, one customer, across the group), look up,
+//! search, change.
+
+use super::{check_access, may_open, scope};
+use crate::{
+    audit::AuditEntry,
+    auth::Action,
+    crm::domain::customer::{
+        parse_mobile, CustomerFilter, CustomerInput, CustomerItem, CustomerRow, DuplicateHit,
+        NewCustomer, Search,
+    },
+    ctx::Ctx,
+    db::{sql, Tx, Where},
+    error::{AppError, OrTaken},
+};
+use serde::{Deserialize, Serialize};
+
+/// A page of the customer list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CustomerPage {
+    pub rows: Vec<CustomerItem>,
+    pub total: i64,
+}
+
+/// The pinyin initials of a name (张三 → `zs`), letters and digits kept as they are
+/// (lower-cased), for search by initials.
+pub fn initials(name: &str) -> String {
+    use pinyin::ToPinyin;
+    name.chars()
+        .filter_map(|c| match c.to_pinyin() {
+            Some(p) => p.first_letter().chars().next(),
+            None if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
+            None => None,
+        })
+        .take(50)
+        .collect()
+}
+
+/// Fills in the pinyin initials of profiles stored before they were kept (a few rows
+/// once after an upgrade; none afterwards).
+pub async fn fill_initials(db: &crate::db::Db) -> crate::db::DbResult<u64> {
+    let rows: Vec<(i64, String)> =
+        sql("SELECT id, name FROM customers WHERE initials = '' AND name <> '' LIMIT 100000")
+            .fetch_all(db)
+            .await?;
+    let mut filled = 0;
+    for (id, name) in rows {
+        filled += sql("UPDATE customers SET initials = $1 WHERE id = $2")
+            .bind(initials(&name))
+            .bind(id)
+            .execute(db)
+            .await?;
+    }
+    Ok(filled)
+}
+
+const ROW: &str =
+    "SELECT c.id, c.kind, c.name, c.mobile, c.phone2, c.wechat, c.id_number, c.address, c.source,
+        c.store_id, s.name AS store_name, c.owner_id, u.display_name AS owner_name, c.budget,
+        c.preferred_models, c.preferred_colors, c.fuel, c.timeframe, c.tags, c.notes, c.consent,
+        c.consent_at, c.created_at, c.updated_at, c.version
+     FROM customers c JOIN stores s ON s.id = c.store_id LEFT JOIN users u ON u.id = c.owner_id";
+
+/// Who holds `mobile` already, as the caller may learn it: the whole profile's name only
+/// if they may open it, else only that it exists and whose it is.
+#[tracing::instrument(name = "crm.check_mobile", skip_all)]
+pub async fn check_mobile(ctx: &Ctx, mobile: &str) -> Result<Option<DuplicateHit>, AppError> {
+    let p = ctx.require(Action::ViewCustomers)?;
+    let Some(mobile) = parse_mobile(mobile) else {
+        return Ok(None);
+    };
+    /// id, name, store, store name, owner, owner name.
+    type Holder = (i64, String, i64, String, Option<i64>, Option<String>);
+    let hit: Option<Holder> = sql(
+        "SELECT c.id, c.name, c.store_id, s.name, c.owner_id, u.display_name
+         FROM customers c JOIN stores s ON s.id = c.store_id LEFT JOIN users u ON u.id = c.owner_id
+         WHERE c.mobile = $1 AND c.merged_into IS NULL",
+    )
+    .bind(mobile.as_str())
+    .fetch_optional(ctx.db())
+    .await?;
+    Ok(
+        hit.map(|(id, name, store_id, store_name, owner_id, owner_name)| {
+            let may = may_open(p, store_id, owner_id);
+            DuplicateHit {
+                id,
+                name: may.then_some(name),
+                owner_name,
+                store_name,
+                may_open: may,
+            }
+        }),
+    )
+}
+
+/// The duplicate error for a mobile someone holds already.
+fn duplicate(ctx: &Ctx, hit: &DuplicateHit) -> AppError {
+    let owner = hit
+        .owner_name
+        .clone()
+        .unwrap_or_else(|| ctx.t("customer.unassigned").to_owned());
+    let message = match &hit.name {
+        Some(name) => ctx.tf(
+            "customer.duplicate_named",
+            &[
+                ("name", name),
+                ("owner", &owner),
+                ("store", &hit.store_name),
+            ],
+        ),
+        None => ctx.tf(
+            "customer.duplicate",
+            &[("owner", &owner), ("store", &hit.store_name)],
+        ),
+    };
+    AppError::Duplicate {
+        message,
+        field: "mobile".into(),
+        existing_id: hit.id,
+    }
+}
+
+/// Creates a profile and its first lead (新线索). A salesperson becomes its owner; a
+/// group role names the store. A mobile held by another profile is refused (409) with
+/// that profile named as far as the caller may see it.
+#[tracing::instrument(name = "crm.create_customer", skip_all)]
+pub async fn create(
+    ctx: &Ctx,
+    input: &CustomerInput,
+    store_id: Option<i64>,
+) -> Result<i64, AppError> {
+    let p = ctx.require(Action::EditCustomers)?;
+    let c = input.check(ctx.lang())?;
+    let store_id = match (p.store_scope(), store_id) {
+        (Some(own), _) => own,
+        (None, Some(s)) => s,
+        (None, None) => {
+            return Err(AppError::invalid(
+                "store_id",
+                ctx.t("customer.store_required"),
+            ));
+        }
+    };
+    let store_exists: Option<i64> = sql("SELECT id FROM stores WHERE id = $1")
+        .bind(store_id)
+        .scalar_optional(ctx.db())
+        .await?;
+    if store_exists.is_none() {
+        return Err(AppError::invalid(
+            "store_id",
+            ctx.t("customer.store_required"),
+        ));
+    }
+    if let Some(hit) = check_mobile(ctx, c.mobile.as_str()).await? {
+        return Err(duplicate(ctx, &hit));
+    }
+    let owner = if p.role == crate::domain::Role::Sales {
+        p.user_id
+    } else {
+        None
+    };
+    let now = ctx.now_ms();
+    let mut tx = ctx.db().begin().await?;
+    let id = insert(&mut tx, &c, store_id, owner, now)
+        .await
+        .map_err(|e| {
+            e.or_taken(|| AppError::Conflict(ctx.t("customer.mobile_taken_meanwhile").into()))
+        })?;
+    sql(
+        "INSERT INTO leads (customer_id, store_id, owner_id, stage, created_at, updated_at)
+         VALUES ($1, $2, $3, 'new', $4, $4)",
+    )
+    .bind(id)
+    .bind(store_id)
+    .bind(owner)
+    .bind(now)
+    .execute(&mut tx)
+    .await?;
+    ctx.audit(
+        &mut tx,
+        AuditEntry::new("customer.create", "customer", id)
+            .store(Some(store_id))
+            .after(&serde_json::json!({ "name": c.name, "source": c.source.code() })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert(
+    tx: &mut Tx,
+    c: &NewCustomer,
+    store_id: i64,
+    owner: Option<i64>,
+    now: i64,
+) -> crate::db::DbResult<i64> {
+    let mobile = c.mobile.as_str();
+    sql("INSERT INTO customers (kind, name, initials, mobile, mobile_last4, phone2, wechat, id_number, address,
+                            source, store_id, owner_id, budget, preferred_models, preferred_colors, fuel,
+                            timeframe, tags, notes, consent, consent_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
+         RETURNING id")
+    .bind(c.kind.code())
+    .bind(&c.name)
+    .bind(initials(&c.name))
+    .bind(mobile)
+    .bind(&mobile[mobile.len() - 4..])
+    .bind(&c.phone2)
+    .bind(&c.wechat)
+    .bind(&c.id_number)
+    .bind(&c.address)
+    .bind(c.source.code())
+    .bind(store_id)
+    .bind(owner)
+    .bind(&c.budget)
+    .bind(&c.preferred_models)
+    .bind(&c.preferred_colors)
+    .bind(c.fuel.map(|f| f.code()).unwrap_or(""))
+    .bind(c.timeframe.map(|t| t.code()).unwrap_or(""))
+    .bind(c.tags.join(","))
+    .bind(&c.notes)
+    .bind(c.consent)
+    .bind(c.consent.then_some(now))
+    .bind(now)
+    .scalar(tx)
+    .await
+}
+
+/// One profile, if the caller may open it (403 otherwise, for a record that exists;
+/// 404 for one that does not).
+#[tracing::instrument(name = "crm.customer", skip_all, fields(customer = id))]
+pub async fn get(ctx: &Ctx, id: i64) -> Result<CustomerRow, AppError> {
+    let p = ctx.require(Action::ViewCustomers)?;
+    let row: CustomerRow = sql(format!("{ROW} WHERE c.id = $1 AND c.merged_into IS NULL"))
+        .bind(id)
+        .fetch_optional(ctx.db())
+        .await?
+        .ok_or_else(|| AppError::NotFound(ctx.t("customer.not_found").into()))?;
+    check_access(ctx, p, row.store_id, row.owner_id)?;
+    Ok(row)
+}
+
+/// The customers the caller may see, newest change first, searched and filtered.
+#[tracing::instrument(name = "crm.customers", skip_all)]
+pub async fn list(ctx: &Ctx, f: &CustomerFilter) -> Result<CustomerPage, AppError> {
+    let p = ctx.require(Action::ViewCustomers)?;
+    if let Some((field, key)) = f.problem() {
+        return Err(AppError::invalid(field, ctx.t(key)));
+    }
+    let mut w = Where::new();
+    w.and_sql("c.merged_into IS NULL");
+    scope(&mut w, p, "c");
+    match f.q.as_deref().and_then(Search::read) {
+        Some(Search::Mobile(m)) => {
+            w.and("c.mobile = ?", m.as_str());
+        }
+        Some(Search::Last4(d)) => {
+            w.and("c.mobile_last4 = ?", d);
+        }
+        Some(Search::Initials(i)) => {
+            // Both `?` are the one value.
+            w.and(
+                "(c.initials LIKE ? OR LOWER(c.name) LIKE ?)",
+                like_prefix(&i),
+            );
+        }
+        Some(Search::Name(n)) => {
+            w.and("c.name LIKE ?", format!("%{}%", escape_like(&n)));
+        }
+        None => {}
+    }
+    if f.consent_only == Some(true) {
+        w.and_sql("c.consent");
+    }
+    if let Some(owner) = f.owner_id {
+        w.and("c.owner_id = ?", owner);
+    }
+    let total: i64 = w
+        .build("SELECT COUNT(*) FROM customers c", "")
+        .scalar(ctx.db())
+        .await?;
+    let rows: Vec<CustomerItem> = w
+        .build(
+            "SELECT c.id, c.name, c.mobile, s.name AS store_name, u.display_name AS owner_name,
+                    (SELECT l.stage FROM leads l WHERE l.customer_id = c.id ORDER BY l.id DESC LIMIT 1) AS stage,
+                    (SELECT MIN(fu.due_at) FROM follow_ups fu WHERE fu.customer_id = c.id AND fu.done_at IS NULL) AS next_due_at,
+                    c.consent
+             FROM customers c JOIN stores s ON s.id = c.store_id LEFT JOIN users u ON u.id = c.owner_id",
+            &format!(
+                "ORDER BY c.updated_at DESC, c.id DESC LIMIT {} OFFSET {}",
+                f.page_size(),
+                f.offset.unwrap_or(0).max(0)
+            ),
+        )
+        .fetch_all(ctx.db())
+        .await?;
+    let rows = rows
+        .into_iter()
+        .map(|mut r| {
+            r.mobile = crate::domain::Phone::parse(&r.mobile)
+                .map(|m| m.masked())
+                .unwrap_or_default();
+            r
+        })
+        .collect();
+    Ok(CustomerPage { rows, total })
+}
+
+/// `%` and `_` typed by a person are matched as themselves.
+fn escape_like(s: &str) -> String {
+    s.replace(['%', '_', '\\'], "")
+}
+
+fn like_prefix(s: &str) -> String {
+    format!("{}%", escape_like(s))
+}
+
+/// Changes a profile; `version` is the one the person saw (409 if it moved on). A new
+/// mobile is checked for duplicates as on create.
+#[tracing::instrument(name = "crm.update_customer", skip_all, fields(customer = id))]
+pub async fn update(
+    ctx: &Ctx,
+    id: i64,
+    input: &CustomerInput,
+    version: i64,
+) -> Result<(), AppError> {
+    ctx.require(Action::EditCustomers)?;
+    let before = get(ctx, id).await?;
+    let c = input.check(ctx.lang())?;
+    if c.mobile.as_str() != before.mobile {
+        if let Some(hit) = check_mobile(ctx, c.mobile.as_str()).await? {
+            return Err(duplicate(ctx, &hit));
+        }
+    }
+    let now = ctx.now_ms();
+    let mobile = c.mobile.as_str();
+    let consent_at = match (before.consent, c.consent) {
+        (false, true) => Some(now),
+        (true, true) => before.consent_at,
+        _ => None,
+    };
+    let mut tx = ctx.db().begin().await?;
+    let changed = sql(
+        "UPDATE customers SET kind = $1, name = $2, initials = $3, mobile = $4, mobile_last4 = $5,
+            phone2 = $6, wechat = $7, id_number = $8, address = $9, source = $10, budget = $11,
+            preferred_models = $12, preferred_colors = $13, fuel = $14, timeframe = $15, tags = $16,
+            notes = $17, consent = $18, consent_at = $19, updated_at = $20, version = version + 1
+         WHERE id = $21 AND version = $22",
+    )
+    .bind(c.kind.code())
+    .bind(&c.name)
+    .bind(initials(&c.name))
+    .bind(mobile)
+    .bind(&mobile[mobile.len() - 4..])
+    .bind(&c.phone2)
+    .bind(&c.wechat)
+    .bind(&c.id_number)
+    .bind(&c.address)
+    .bind(c.source.code())
+    .bind(&c.budget)
+    .bind(&c.preferred_models)
+    .bind(&c.preferred_colors)
+    .bind(c.fuel.map(|f| f.code()).unwrap_or(""))
+    .bind(c.timeframe.map(|t| t.code()).unwrap_or(""))
+    .bind(c.tags.join(","))
+    .bind(&c.notes)
+    .bind(c.consent)
+    .bind(consent_at)
+    .bind(now)
+    .bind(id)
+    .bind(version)
+    .execute(&mut tx)
+    .await
+    .map_err(|e| {
+        e.or_taken(|| AppError::Conflict(ctx.t("customer.mobile_taken_meanwhile").into()))
+    })?;
+    if changed == 0 {
+        return Err(AppError::Conflict(
+            ctx.t("customer.changed_meanwhile").into(),
+        ));
+    }
+    ctx.audit(
+        &mut tx,
+        AuditEntry::new("customer.update", "customer", id)
+            .store(Some(before.store_id))
+            .before(&serde_json::json!({ "name": before.name, "mobile": before.mobile, "consent": before.consent }))
+            .after(&serde_json::json!({ "name": c.name, "mobile": mobile, "consent": c.consent })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

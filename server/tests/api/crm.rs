@@ -1,0 +1,383 @@
+//! CRM through its entry points on both databases: one mobile, one customer; stage moves
+//! along the graph only; 今日 / 逾期 by the stores' midnight; who may open whose customer;
+//! search by pinyin initials and the last four digits.
+
+use crate::{both_dbs, helpers::TestApp};
+use app::{
+    auth::api_key,
+    clock::Clock,
+    crm::{
+        domain::{
+            customer::{CustomerFilter, CustomerInput},
+            follow_up::{parse_local, DueView, FollowUpInput},
+            lead::StageMove,
+            LeadStage,
+        },
+        service::{customers, follow_ups, leads},
+    },
+    db::sql,
+    domain::Role,
+};
+
+fn person(name: &str, mobile: &str) -> CustomerInput {
+    CustomerInput {
+        name: name.into(),
+        mobile: mobile.into(),
+        ..Default::default()
+    }
+}
+
+async fn count(app: &TestApp, table: &str) -> i64 {
+    sql(format!("SELECT COUNT(*) FROM {table}"))
+        .scalar(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn store_id(app: &TestApp, code: &str) -> i64 {
+    sql("SELECT id FROM stores WHERE code = $1")
+        .bind(code)
+        .scalar(&app.db)
+        .await
+        .unwrap()
+}
+
+both_dbs!(
+    the_same_mobile_in_five_spellings_is_one_customer,
+    |app| async move {
+        app.seed_demo().await;
+        let sales = app.ctx_as("sh.sales").await;
+        let id = customers::create(&sales, &person("张三", "+86 138-0013-8000"), None)
+            .await
+            .unwrap();
+        let before = (
+            count(&app, "customers").await,
+            count(&app, "audit_log").await,
+        );
+        for spelling in [
+            "13800138000",
+            "138 0013 8000",
+            "0086 13800138000",
+            " 138-0013-8000 ",
+        ] {
+            let e = customers::create(&sales, &person("张三丰", spelling), None)
+                .await
+                .unwrap_err();
+            match e {
+                app::error::AppError::Duplicate {
+                    existing_id,
+                    field,
+                    ref message,
+                    ..
+                } => {
+                    assert_eq!((existing_id, field.as_str()), (id, "mobile"));
+                    assert!(message.contains("张三"), "{message}");
+                }
+                other => panic!("{spelling}: {other:?}"),
+            }
+        }
+        // Another salesperson learns only that it exists and whose it is.
+        let other = app.ctx_as("sh.sales2").await;
+        let hit = customers::check_mobile(&other, "138 0013 8000")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((hit.id, hit.name, hit.may_open), (id, None, false));
+        assert_eq!(hit.owner_name.as_deref(), Some("张伟"));
+        // Through REST: 409 naming the existing id; the form: the mobile field's error,
+        // with what was typed kept.
+        let key = api_key::create(&app.db, "crm", Role::GeneralManager, None, None)
+            .await
+            .unwrap()
+            .1;
+        let res = app
+            .client
+            .post(app.url("/api/v1/customers"))
+            .bearer_auth(&key)
+            .json(&serde_json::json!({ "name": "张三", "mobile": "138-0013-8000", "store_id": store_id(&app, "HZ01").await }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 409);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["existing_id"], id, "{body}");
+        assert_eq!(body["errors"][0]["field"], "mobile", "{body}");
+        app.login_as("sh.sales2").await;
+        let mut form = vec![("name", "张三"), ("mobile", "13800138000")];
+        for blank in [
+            "kind",
+            "phone2",
+            "wechat",
+            "id_number",
+            "address",
+            "source",
+            "budget",
+            "preferred_models",
+            "preferred_colors",
+            "fuel",
+            "timeframe",
+            "tags",
+            "notes",
+        ] {
+            form.push((blank, ""));
+        }
+        let res = app.call("crm/create_customer", &form).await;
+        assert_eq!(res.status(), 422);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["Invalid"]["fields"][0]["field"], "mobile", "{body}");
+        assert!(body.to_string().contains("张伟"), "names the owner: {body}");
+        assert_eq!(
+            (
+                count(&app, "customers").await,
+                count(&app, "audit_log").await - before.1
+            ),
+            (before.0, 1),
+            "nothing created (the one audit entry is the sign-in)"
+        );
+    }
+);
+
+both_dbs!(
+    stage_moves_outside_the_graph_and_losses_without_a_reason_are_refused,
+    |app| async move {
+        app.seed_demo().await;
+        let sales = app.ctx_as("sh.sales").await;
+        let id = customers::create(&sales, &person("李四", "13900001111"), None)
+            .await
+            .unwrap();
+        let lead = leads::list(&sales, None, Some(id)).await.unwrap().remove(0);
+        assert_eq!(lead.stage, LeadStage::New);
+        let to = |stage: &str| StageMove {
+            to: stage.into(),
+            ..Default::default()
+        };
+        let e = leads::move_stage(&sales, lead.id, &to("won"))
+            .await
+            .unwrap_err();
+        assert_eq!(e.fields()[0].field, "to");
+        let e = leads::move_stage(&sales, lead.id, &to("lost"))
+            .await
+            .unwrap_err();
+        assert_eq!(e.fields().len(), 2, "reason and note: {e:?}");
+        assert_eq!(
+            leads::move_stage(&sales, lead.id, &to("contacted"))
+                .await
+                .unwrap(),
+            LeadStage::Contacted
+        );
+        // A stale version is refused.
+        let stale = StageMove {
+            version: Some(lead.version),
+            ..to("test_drive")
+        };
+        assert_eq!(
+            leads::move_stage(&sales, lead.id, &stale)
+                .await
+                .unwrap_err()
+                .status_code(),
+            409
+        );
+        let lost = StageMove {
+            lost_reason: "competitor".into(),
+            lost_note: "选了别家".into(),
+            ..to("lost")
+        };
+        leads::move_stage(&sales, lead.id, &lost).await.unwrap();
+        let after = leads::list(&sales, None, Some(id)).await.unwrap().remove(0);
+        assert_eq!(
+            (after.stage, after.lost_reason.as_str()),
+            (LeadStage::Lost, "competitor")
+        );
+        let moves: i64 = sql("SELECT COUNT(*) FROM audit_log WHERE action = 'lead.stage'")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(moves, 2, "each move audited, refusals not");
+    }
+);
+
+both_dbs!(
+    today_and_overdue_turn_at_midnight_in_shanghai,
+    |app| async move {
+        app.seed_demo().await;
+        let sales = app.ctx_as("sh.sales").await;
+        let id = customers::create(&sales, &person("王五", "13900002222"), None)
+            .await
+            .unwrap();
+        let fid = follow_ups::create(
+            &sales,
+            &FollowUpInput {
+                customer_id: id,
+                due: "2026-11-27T09:00".into(),
+                channel: "call".into(),
+                goal: "约试驾".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let at = |local: &str| {
+            let mut state = app.state.clone();
+            state.clock = Clock::Fixed(parse_local(local).unwrap());
+            let p = sales.principal().unwrap().clone();
+            app::ctx::Ctx::for_principal(state, p, app::i18n::Lang::En)
+        };
+        let ids = |rows: Vec<app::crm::domain::follow_up::FollowUpRow>| {
+            rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
+        };
+        let before = at("2026-11-27T23:59");
+        // (The demo's own follow-ups are due around the real today; only this one counts.)
+        let has = |rows: Vec<app::crm::domain::follow_up::FollowUpRow>| ids(rows).contains(&fid);
+        assert!(has(follow_ups::list(&before, DueView::Today, false)
+            .await
+            .unwrap()));
+        assert!(!has(follow_ups::list(&before, DueView::Overdue, false)
+            .await
+            .unwrap()));
+        let after = at("2026-11-28T00:01");
+        assert!(!has(follow_ups::list(&after, DueView::Today, false)
+            .await
+            .unwrap()));
+        assert!(has(follow_ups::list(&after, DueView::Overdue, false)
+            .await
+            .unwrap()));
+        let due = follow_ups::due_count(&after).await.unwrap();
+        assert!(due >= 1);
+        follow_ups::complete(&after, fid, "客户周六到店")
+            .await
+            .unwrap();
+        assert_eq!(follow_ups::due_count(&after).await.unwrap(), due - 1);
+        assert_eq!(
+            follow_ups::complete(&after, fid, "again")
+                .await
+                .unwrap_err()
+                .status_code(),
+            409
+        );
+    }
+);
+
+both_dbs!(
+    a_salesperson_opens_only_their_own_and_the_stores_unassigned_customers,
+    |app| async move {
+        app.seed_demo().await;
+        let a = app.ctx_as("sh.sales").await;
+        let id = customers::create(&a, &person("赵六", "13900003333"), None)
+            .await
+            .unwrap();
+        let status = |r: Result<app::crm::domain::customer::CustomerRow, app::error::AppError>| {
+            r.map(|_| 200).unwrap_or_else(|e| e.status_code())
+        };
+        assert_eq!(status(customers::get(&a, id).await), 200);
+        assert_eq!(
+            status(customers::get(&app.ctx_as("sh.sales2").await, id).await),
+            403
+        );
+        assert_eq!(
+            status(customers::get(&app.ctx_as("sh.manager").await, id).await),
+            200
+        );
+        assert_eq!(
+            status(customers::get(&app.ctx_as("hz.manager").await, id).await),
+            403
+        );
+        assert_eq!(
+            status(customers::get(&app.ctx_as("gm").await, id).await),
+            200
+        );
+        assert_eq!(status(customers::get(&a, 999_999).await), 404);
+        // Changing is refused the same way, and changes nothing.
+        let b = app.ctx_as("sh.sales2").await;
+        let e = customers::update(&b, id, &person("改名", "13900003333"), 1)
+            .await
+            .unwrap_err();
+        assert_eq!(e.status_code(), 403);
+        assert_eq!(customers::get(&a, id).await.unwrap().name, "赵六");
+        // B's list does not show it.
+        let page = customers::list(&b, &CustomerFilter::default())
+            .await
+            .unwrap();
+        assert!(page.rows.iter().all(|r| r.id != id));
+        // Through the server function and REST: 403 with nothing of the customer.
+        app.login_as("sh.sales2").await;
+        let res = app.call("crm/customer", &[("id", &id.to_string())]).await;
+        assert_eq!(res.status(), 403);
+        assert!(!res.text().await.unwrap().contains("赵六"));
+        let key = api_key::create(
+            &app.db,
+            "hz",
+            Role::SalesManager,
+            Some(store_id(&app, "HZ01").await),
+            None,
+        )
+        .await
+        .unwrap()
+        .1;
+        let res = app
+            .client
+            .get(app.url(&format!("/api/v1/customers/{id}")))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        assert!(!res.text().await.unwrap().contains("赵六"));
+    }
+);
+
+both_dbs!(
+    pinyin_initials_and_the_last_four_digits_find_the_right_people,
+    |app| async move {
+        app.seed_demo().await;
+        let m = app.ctx_as("sh.manager").await;
+        for (name, mobile) in [
+            ("张三", "13800001234"),
+            ("周杰", "13800005678"),
+            ("李四", "13700001234"),
+        ] {
+            customers::create(&m, &person(name, mobile), None)
+                .await
+                .unwrap();
+        }
+        let names = |q: &str| {
+            let m = m.clone();
+            let q = q.to_owned();
+            async move {
+                let mut n: Vec<String> = customers::list(
+                    &m,
+                    &CustomerFilter {
+                        q: Some(q),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+                .rows
+                .into_iter()
+                .map(|r| r.name)
+                // Only this test's people (the demo's have names too).
+                .filter(|n| ["张三", "周杰", "李四"].contains(&n.as_str()))
+                .collect();
+                n.sort();
+                n
+            }
+        };
+        assert_eq!(names("zs").await, ["张三"]);
+        assert_eq!(names("ZS").await, ["张三"]);
+        // Sorted by code point: 周 < 张 < 李.
+        assert_eq!(names("z").await, ["周杰", "张三"]);
+        assert_eq!(names("1234").await, ["张三", "李四"]);
+        assert_eq!(names("138 0000 5678").await, ["周杰"]);
+        assert_eq!(names("李").await, ["李四"]);
+        // Lists show the mobile masked.
+        let page = customers::list(
+            &m,
+            &CustomerFilter {
+                q: Some("zs".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(page.rows[0].mobile, "138****1234");
+    }
+);
