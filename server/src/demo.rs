@@ -1,6 +1,6 @@
 //! Demo data: one dealer group with two stores, a user for every role, six real
-//! Chinese-market models, 220 vehicles with valid VINs and 60 customers. Loaded once:
-//! a database that already has a dealer group is left alone.
+//! Chinese-market models, 220 vehicles with valid VINs, 200 customers with leads and
+//! follow-ups. Loaded once: a database that already has a dealer group is left alone.
 
 use app::{
     audit::{self, Actor, AuditEntry},
