@@ -10,6 +10,10 @@ pub mod domain;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod excel;
+#[cfg(feature = "ssr")]
+pub mod files;
+#[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -27,8 +27,11 @@ ALTER TABLE customers ADD COLUMN merged_into BIGINT REFERENCES customers (id);
 UPDATE customers SET mobile_last4 = substr(mobile, length(mobile) - 3);
 UPDATE customers SET source = CASE source WHEN 'online' THEN 'website' WHEN 'event' THEN 'auto_show' ELSE 'walk_in' END
  WHERE source NOT IN ('walk_in', 'phone', 'website', 'referral', 'auto_show', 'api');
--- One mobile, one customer: a mobile held in two stores keeps its oldest profile.
-UPDATE customers SET merged_into = (SELECT MIN(o.id) FROM customers o WHERE o.mobile = customers.mobile)
+-- One mobile, one customer: a mobile held in two stores keeps its oldest profile; the
+-- others are marked merged into it, their mobile set aside (`13800138000#42`) as a merge
+-- does (app/src/crm/service/customers.rs).
+UPDATE customers SET merged_into = (SELECT MIN(o.id) FROM customers o WHERE o.mobile = customers.mobile),
+                     mobile = mobile || '#' || CAST(id AS TEXT)
  WHERE id > (SELECT MIN(o.id) FROM customers o WHERE o.mobile = customers.mobile);
 CREATE UNIQUE INDEX customers_mobile ON customers (mobile) WHERE merged_into IS NULL;
 CREATE INDEX customers_store_owner ON customers (store_id, owner_id);

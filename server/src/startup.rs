@@ -208,6 +208,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(set_lang))
         .merge(api::router())
         .merge(app::inventory::files::routes())
+        .merge(app::crm::files::routes())
         .leptos_routes_with_context(
             &state,
             routes,

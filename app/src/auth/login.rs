@@ -218,13 +218,17 @@ pub mod service {
         .await?;
 
         // Password hashing is bounded: at most one check per core at a time (each takes
-        // 19 MiB and most of a core), the rest wait a little or are told to come back.
+        // 19 MiB and most of a core), the rest wait (a busy server is slow, not closed) or,
+        // after 10 s, are told to come back — with both reservations given back, since
+        // no password was checked.
         let Ok(Ok(permit)) = tokio::time::timeout(
-            std::time::Duration::from_secs(5),
+            std::time::Duration::from_secs(10),
             st.password_checks.clone().acquire_owned(),
         )
         .await
         else {
+            throttle::refund(&st.db, &address).await?;
+            throttle::refund(&st.db, &account).await?;
             return Err(too_many(lang, 1));
         };
         let verified = match &user {

@@ -38,10 +38,12 @@ pub enum Action {
     ViewCustomers,
     /// Create and change customers, move their leads, plan and complete follow-ups.
     EditCustomers,
+    /// Merge two profiles of one customer, and give a customer to another salesperson.
+    MergeCustomers,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ViewDashboard,
         Action::ViewReferenceData,
         Action::ManageUsers,
@@ -57,6 +59,7 @@ impl Action {
         Action::MoveTransfer,
         Action::ViewCustomers,
         Action::EditCustomers,
+        Action::MergeCustomers,
     ];
 }
 
@@ -76,6 +79,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
         ViewCustomers | EditCustomers => {
             matches!(role, Sales | SalesManager | GeneralManager | Admin)
         }
+        MergeCustomers => matches!(role, SalesManager | GeneralManager | Admin),
     }
 }
 
@@ -125,5 +129,7 @@ mod tests {
             assert!(allowed(Role::GeneralManager, action));
             assert!(!allowed(Role::InventoryClerk, action));
         }
+        assert!(!allowed(Role::Sales, Action::MergeCustomers));
+        assert!(allowed(Role::SalesManager, Action::MergeCustomers));
     }
 }

@@ -266,3 +266,40 @@ pub async fn complete_follow_up(id: i64, outcome: String) -> Result<(), AppError
 pub async fn follow_up_due_count() -> Result<i64, AppError> {
     service::follow_ups::due_count(&Ctx::current()?).await
 }
+
+/// Merges the duplicate `other_id` (as typed) into customer `id`.
+#[server(prefix = "/sfn", endpoint = "crm/merge")]
+pub async fn merge_customers(id: i64, other_id: String) -> Result<(), AppError> {
+    let ctx = Ctx::current()?;
+    let other = other_id
+        .trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .map_err(|_| {
+            AppError::invalid("other_id", ctx.t("customer.not_found"))
+                .with_input([("other_id", other_id.as_str())])
+        })?;
+    service::customers::merge(&ctx, id, other)
+        .await
+        .map_err(|e| e.with_input([("other_id", other_id.as_str())]))
+}
+
+/// Gives customer `id` to salesperson `owner_id` (empty: back to the store, unassigned).
+#[server(prefix = "/sfn", endpoint = "crm/reassign")]
+pub async fn reassign_customer(id: i64, owner_id: Option<String>) -> Result<(), AppError> {
+    let ctx = Ctx::current()?;
+    let owner = match owner_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => Some(
+            s.parse::<i64>()
+                .map_err(|_| AppError::invalid("owner_id", ctx.t("customer.bad_owner")))?,
+        ),
+    };
+    service::customers::reassign(&ctx, id, owner).await
+}
+
+/// The salespeople a customer of `store_id` may be given to (id, name).
+#[server(prefix = "/sfn", endpoint = "crm/salespeople")]
+pub async fn salespeople(store_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    service::customers::salespeople(&Ctx::current()?, store_id).await
+}

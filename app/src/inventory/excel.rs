@@ -24,11 +24,11 @@ pub const COLUMNS: [(&str, &str, &str); 9] = [
     ("到库日期", "arrival_date", "2026-11-20"),
 ];
 
-fn xlsx_err(e: XlsxError) -> AppError {
+pub(crate) fn xlsx_err(e: XlsxError) -> AppError {
     AppError::internal(e)
 }
 
-fn header(ws: &mut Worksheet, labels: &[&str]) -> Result<(), XlsxError> {
+pub(crate) fn header(ws: &mut Worksheet, labels: &[&str]) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold().set_background_color("#DCE6F1");
     for (c, l) in labels.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *l, &bold)?;

@@ -55,7 +55,7 @@ async fn stock_events(
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(5))))
 }
 
-fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
+pub(crate) fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
     (
         [
             (

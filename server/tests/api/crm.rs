@@ -381,3 +381,241 @@ both_dbs!(
         assert_eq!(page.rows[0].mobile, "138****1234");
     }
 );
+
+both_dbs!(
+    a_merge_moves_every_linked_record_and_leaves_one_audit_entry,
+    |app| async move {
+        app.seed_demo().await;
+        let sales = app.ctx_as("sh.sales").await;
+        let keep = customers::create(&sales, &person("钱七", "13900004444"), None)
+            .await
+            .unwrap();
+        let other = customers::create(&sales, &person("钱七(旧)", "13900005555"), None)
+            .await
+            .unwrap();
+        follow_ups::create(
+            &sales,
+            &FollowUpInput {
+                customer_id: other,
+                due: "2026-12-01T10:00".into(),
+                channel: "call".into(),
+                goal: "回访".into(),
+            },
+        )
+        .await
+        .unwrap();
+        // A salesperson may not merge; a manager of the store may.
+        assert_eq!(
+            customers::merge(&sales, keep, other)
+                .await
+                .unwrap_err()
+                .status_code(),
+            403
+        );
+        let manager = app.ctx_as("sh.manager").await;
+        assert_eq!(
+            customers::merge(&manager, keep, keep)
+                .await
+                .unwrap_err()
+                .status_code(),
+            422
+        );
+        let audits = count(&app, "audit_log").await;
+        customers::merge(&manager, keep, other).await.unwrap();
+        assert_eq!(
+            count(&app, "audit_log").await,
+            audits + 1,
+            "one audit entry"
+        );
+        let moved: (i64, i64) = (
+            sql("SELECT COUNT(*) FROM leads WHERE customer_id = $1")
+                .bind(keep)
+                .scalar(&app.db)
+                .await
+                .unwrap(),
+            sql("SELECT COUNT(*) FROM follow_ups WHERE customer_id = $1")
+                .bind(keep)
+                .scalar(&app.db)
+                .await
+                .unwrap(),
+        );
+        assert_eq!(
+            moved,
+            (2, 1),
+            "both leads and the follow-up now the survivor's"
+        );
+        let left: i64 = sql("SELECT COUNT(*) FROM leads WHERE customer_id = $1")
+            .bind(other)
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(left, 0);
+        // The merged one is kept, not deleted, and no longer opens or lists.
+        let merged_into: Option<i64> = sql("SELECT merged_into FROM customers WHERE id = $1")
+            .bind(other)
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(merged_into, Some(keep));
+        assert_eq!(
+            customers::get(&manager, other)
+                .await
+                .unwrap_err()
+                .status_code(),
+            404
+        );
+        // Its mobile is free for the survivor to take.
+        let row = customers::get(&manager, keep).await.unwrap();
+        customers::update(&manager, keep, &person("钱七", "13900005555"), row.version)
+            .await
+            .unwrap();
+    }
+);
+
+both_dbs!(
+    reassigning_a_customer_moves_their_open_follow_ups,
+    |app| async move {
+        app.seed_demo().await;
+        let sales = app.ctx_as("sh.sales").await;
+        let id = customers::create(&sales, &person("孙八", "13900006666"), None)
+            .await
+            .unwrap();
+        follow_ups::create(
+            &sales,
+            &FollowUpInput {
+                customer_id: id,
+                due: "2026-12-01T10:00".into(),
+                channel: "visit".into(),
+                goal: "到店".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let to: i64 = sql("SELECT id FROM users WHERE username = 'sh.sales2'")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        let manager = app.ctx_as("sh.manager").await;
+        let hz: i64 = sql("SELECT id FROM users WHERE username = 'hz.sales'")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(
+            customers::reassign(&manager, id, Some(hz))
+                .await
+                .unwrap_err()
+                .fields()[0]
+                .field,
+            "owner_id",
+            "not someone of another store"
+        );
+        customers::reassign(&manager, id, Some(to)).await.unwrap();
+        let owners: Vec<(i64,)> =
+            sql("SELECT owner_id FROM follow_ups WHERE customer_id = $1 AND done_at IS NULL")
+                .bind(id)
+                .fetch_all(&app.db)
+                .await
+                .unwrap();
+        assert_eq!(owners, [(to,)]);
+        // The old owner no longer opens it; the new one does.
+        assert_eq!(
+            customers::get(&sales, id).await.unwrap_err().status_code(),
+            403
+        );
+        customers::get(&app.ctx_as("sh.sales2").await, id)
+            .await
+            .unwrap();
+    }
+);
+
+/// Uploads `text` as a CSV to the customer import, asking for JSON.
+async fn import_csv(app: &TestApp, text: &str, dry_run: bool) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("客户.csv"),
+    );
+    if dry_run {
+        form = form.text("dry_run", "1");
+    }
+    app.client
+        .post(app.url("/crm/import"))
+        .header("accept", "application/json")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+both_dbs!(
+    an_import_names_every_duplicate_by_row_and_writes_all_or_nothing,
+    |app| async move {
+        app.seed_demo().await;
+        let sales = app.ctx_as("sh.sales").await;
+        customers::create(&sales, &person("已有客户", "13900007777"), None)
+            .await
+            .unwrap();
+        app.login_as("sh.sales").await;
+        let before = (count(&app, "customers").await, count(&app, "leads").await);
+        let bad = "姓名,手机号,客户来源\n\
+                   周一,13900008881,到店\n\
+                   周二,+86 139-0000-8881,电话\n\
+                   周三,139 0000 7777,网站\n\
+                   ,12345,电视\n";
+        let res = import_csv(&app, bad, false).await;
+        assert_eq!(res.status(), 422);
+        let body: serde_json::Value = res.json().await.unwrap();
+        let fields: Vec<&str> = body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "rows.3.mobile",
+                "rows.4.mobile",
+                "rows.5.name",
+                "rows.5.mobile",
+                "rows.5.source"
+            ],
+            "{body}"
+        );
+        assert!(
+            body.to_string().contains("张伟"),
+            "the holder is named: {body}"
+        );
+        assert_eq!(
+            (count(&app, "customers").await, count(&app, "leads").await),
+            before,
+            "nothing written"
+        );
+        // A clean file: the dry run reports and writes nothing; the import takes all.
+        let good =
+            "name,mobile,source,tags\n吴一,13900008882,referral,老客户\n吴二,13900008883,,\n";
+        let res = import_csv(&app, good, true).await;
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(
+            (body["rows"].as_i64(), body["dry_run"].as_bool()),
+            (Some(2), Some(true))
+        );
+        assert_eq!(count(&app, "customers").await, before.0);
+        let res = import_csv(&app, good, false).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(count(&app, "customers").await, before.0 + 2);
+        assert_eq!(count(&app, "leads").await, before.1 + 2);
+        let owned: i64 = sql(
+            "SELECT COUNT(*) FROM customers c JOIN users u ON u.id = c.owner_id
+             WHERE u.username = 'sh.sales' AND c.name IN ('吴一', '吴二')",
+        )
+        .scalar(&app.db)
+        .await
+        .unwrap();
+        assert_eq!(owned, 2, "a salesperson's import is theirs");
+        // The export lists them.
+        let res = app.get("/crm/customers.xlsx?q=%E5%90%B4").await;
+        assert_eq!(res.status(), 200);
+        assert!(res.bytes().await.unwrap().starts_with(b"PK"));
+    }
+);

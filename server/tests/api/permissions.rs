@@ -39,8 +39,9 @@ async fn counts(app: &TestApp) -> Vec<i64> {
                 .unwrap(),
         );
     }
-    // Vehicles and transfers also must not move: their versions count every change.
-    for t in ["vehicles", "transfers"] {
+    // Vehicles, transfers and customers also must not move: their versions count every
+    // change.
+    for t in ["vehicles", "transfers", "customers"] {
         out.push(
             sql(format!(
                 "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM {t}"
@@ -62,6 +63,25 @@ async fn prepare(app: &TestApp, action: Action) -> (String, i64) {
     let stage = match action {
         Action::ApproveTransfer => "requested",
         Action::MoveTransfer => "approved",
+        Action::MergeCustomers => {
+            // An unassigned customer of SH01, to be given to nobody (a change of version).
+            let store: i64 = sql("SELECT id FROM stores WHERE code = 'SH01'")
+                .scalar(&app.db)
+                .await
+                .unwrap();
+            let mobile = fresh_mobile();
+            let cid: i64 = sql(
+                "INSERT INTO customers (kind, name, mobile, mobile_last4, source, store_id, created_at, updated_at)
+                 VALUES ('person', '待分配', $1, $2, 'walk_in', $3, 0, 0) RETURNING id",
+            )
+            .bind(mobile.as_str())
+            .bind(&mobile[7..])
+            .bind(store)
+            .scalar(&app.db)
+            .await
+            .unwrap();
+            return (vin, cid);
+        }
         _ => return (vin, vid),
     };
     let store: i64 = sql("SELECT store_id FROM warehouses WHERE id = $1")
@@ -248,6 +268,10 @@ async fn attempt(app: &TestApp, action: Action, tag: &str, prepared: &(String, i
             }
             app.call("crm/create_customer", &form).await
         }
+        Action::MergeCustomers => {
+            app.call("crm/reassign", &[("id", &id.to_string()), ("owner_id", "")])
+                .await
+        }
     };
     res.status().as_u16()
 }
@@ -400,6 +424,7 @@ async fn attempt_directly(
         )
         .await
         .map(drop),
+        Action::MergeCustomers => app::crm::service::customers::reassign(ctx, *id, None).await,
     }
 }
 

@@ -4,11 +4,14 @@
 use crate::{
     auth::Action,
     clock::local_time,
-    components::{action_error, use_current_user, Field, FormErrors, FormState, Page, SelectField},
+    components::{
+        action_error, use_current_user, Choice, Field, FormErrors, FormState, Page, Select,
+        SelectField,
+    },
     crm::{
         api::{
-            customer_follow_ups, customer_leads, get_customer, CompleteFollowUp, MoveLead,
-            PlanFollowUp,
+            customer_follow_ups, customer_leads, get_customer, salespeople, CompleteFollowUp,
+            MergeCustomers, MoveLead, PlanFollowUp, ReassignCustomer,
         },
         domain::{
             follow_up::{Channel, FollowUpRow},
@@ -35,21 +38,30 @@ pub fn CustomerPage() -> impl IntoView {
     let move_lead = ServerAction::<MoveLead>::new();
     let plan = ServerAction::<PlanFollowUp>::new();
     let complete = ServerAction::<CompleteFollowUp>::new();
+    let merge = ServerAction::<MergeCustomers>::new();
+    let reassign = ServerAction::<ReassignCustomer>::new();
     view! {
         <Page title="crm.profile">
             {action_error(complete.value())}
+            {action_error(reassign.value())}
             {move || Suspend::new(async move {
                 let c = customer.await?;
                 let leads = leads.await?;
                 let follow_ups = follow_ups.await?;
                 let may_edit = user.may(Action::EditCustomers).await;
+                let may_manage = user.may(Action::MergeCustomers).await;
+                let team = if may_manage {
+                    salespeople(c.store_id).await.unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
                 let tags: Vec<String> = c.tags.split(',').filter(|t| !t.is_empty()).map(str::to_owned).collect();
                 let detail = |key: &'static str, value: String| (!value.is_empty()).then(|| view! {
                     <dt>{lang.t(key)}</dt><dd>{value}</dd>
                 });
                 Ok::<_, AppError>(view! {
                     <div class="card" data-testid="customer-profile">
-                        <h2>{c.name.clone()}" "<span class="muted">{lang.t(c.kind.label_key())}</span></h2>
+                        <h2>{c.name.clone()}" "<span class="muted">{lang.t(c.kind.label_key())}" · #"{c.id}</span></h2>
                         <dl class="details">
                             {detail("customer.mobile", c.mobile.clone())}
                             {detail("customer.phone2", c.phone2.clone())}
@@ -83,6 +95,7 @@ pub fn CustomerPage() -> impl IntoView {
                             {follow_ups.into_iter().map(|f| view! { <FollowUpItem f may_edit complete /> }).collect_view()}
                         </ul>
                     </div>
+                    {may_manage.then(|| view! { <ManageCard id=c.id owner=c.owner_id team merge reassign /> })}
                     <div class="card muted">
                         <h2>{lang.t("crm.history")}</h2>
                         <p>{lang.t("crm.history_hint")}</p>
@@ -90,6 +103,43 @@ pub fn CustomerPage() -> impl IntoView {
                 })
             })}
         </Page>
+    }
+}
+
+/// For managers: give the customer to someone else, or merge a duplicate into it.
+#[component]
+fn ManageCard(
+    id: i64,
+    owner: Option<i64>,
+    team: Vec<(i64, String)>,
+    merge: ServerAction<MergeCustomers>,
+    reassign: ServerAction<ReassignCustomer>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let form = FormState::new("merge", merge.value());
+    let choices: Vec<Choice> = team
+        .into_iter()
+        .map(|(id, name)| Choice::new(id, name))
+        .collect();
+    view! {
+        <div class="card" data-testid="customer-manage">
+            <ActionForm action=reassign attr:class="inline-form">
+                <input type="hidden" name="id" value=id.to_string() />
+                <Select name="owner_id" label=lang.t("customer.reassign") choices
+                    selected=owner.map(|o| o.to_string()) blank=lang.t("customer.unassigned") />
+                <button type="submit" class="btn">{lang.t("customer.reassign_go")}</button>
+            </ActionForm>
+            <details>
+                <summary>{lang.t("customer.merge")}</summary>
+                <p class="muted">{lang.t("customer.merge_hint")}</p>
+                <ActionForm action=merge node_ref=form.node() attr:class="form form-grid">
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <Field form name="other_id" label=lang.t("customer.merge_other") inputmode="numeric" required=true />
+                    <button type="submit" class="btn">{lang.t("customer.merge_go")}</button>
+                </ActionForm>
+                <FormErrors form />
+            </details>
+        </div>
     }
 }
 

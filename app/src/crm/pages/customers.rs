@@ -87,6 +87,10 @@ pub fn CustomersPage() -> impl IntoView {
                         </label>
                         <button type="submit" class="btn btn-primary">{lang.t("crm.search_go")}</button>
                         {may_edit.then(|| view! { <a class="btn" href="/crm/customers/new">{lang.t("crm.new_customer")}</a> })}
+                        <a class="btn" href="/crm/leads">{lang.t("crm.board")}</a>
+                        <a class="btn" href=format!("/crm/customers.xlsx?q={}&consent={}",
+                            crate::inventory::domain::vehicle::urlencode(&query), if consent { "1" } else { "" })
+                            rel="external" download>{lang.t("common.export_xlsx")}</a>
                     </Form>
                     <p class="muted" data-testid="customer-total">{lang.tf("crm.n_customers", &[("n", &page.total.to_string())])}</p>
                     <DataTable columns rows empty=lang.t("crm.no_customers") testid="customers-table" />
@@ -94,8 +98,57 @@ pub fn CustomersPage() -> impl IntoView {
                         {prev.map(|href| view! { <a class="btn" href=href>{lang.t("common.prev")}</a> })}
                         {next.map(|href| view! { <a class="btn" href=href>{lang.t("common.next")}</a> })}
                     </nav>
+                    {may_edit.then(|| view! { <ImportCard /> })}
                 })
             })}
         </Page>
+    }
+}
+
+/// The batch import: a plain multipart form (works without JavaScript); the answer comes
+/// back as a note on this page.
+#[component]
+fn ImportCard() -> impl IntoView {
+    let lang = use_lang();
+    let q = use_query_map();
+    let note = move |k: &str| q.with(|m| m.get(k)).filter(|v| !v.is_empty());
+    let user = use_current_user();
+    // Group roles say which store the customers join; everyone else adds to their own.
+    let stores = Resource::new(
+        || (),
+        |_| async move {
+            match crate::admin::stores::list_stores().await {
+                Ok((stores, _)) => stores
+                    .into_iter()
+                    .map(|s| crate::components::Choice::new(s.id, s.name))
+                    .collect(),
+                Err(_) => Vec::new(),
+            }
+        },
+    );
+    view! {
+        <details class="card" open=note("import_error").is_some() data-testid="customer-import">
+            <summary>{lang.t("crm.import")}</summary>
+            <p class="muted">{lang.t("crm.import_hint")}</p>
+            <p><a class="btn" href="/crm/customer-template.xlsx" rel="external" download>{lang.t("crm.import_template")}</a></p>
+            <form method="post" action="/crm/import" enctype="multipart/form-data" class="form inline-form">
+                <input type="file" name="file" required aria-label=lang.t("crm.import_file")
+                    accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv" />
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let group = user.0.await.ok().flatten().is_some_and(|u| u.role.is_group_wide());
+                        let stores: Vec<crate::components::Choice> = stores.await;
+                        group.then(|| view! {
+                            <crate::components::Select name="store_id" label=lang.t("customer.store") choices=stores />
+                        })
+                    })}
+                </Suspense>
+                <label class="check"><input type="checkbox" name="dry_run" value="1" />{lang.t("crm.import_dry_run")}</label>
+                <button type="submit" class="btn btn-primary">{lang.t("crm.import_go")}</button>
+            </form>
+            {note("imported").map(|n| view! { <p class="ok-note" role="status">{lang.tf("crm.imported", &[("n", &n)])}</p> })}
+            {note("checked").map(|n| view! { <p class="ok-note" role="status">{lang.tf("crm.checked", &[("n", &n)])}</p> })}
+            {note("import_error").map(|e| view! { <div class="error-note" role="alert"><p>{e}</p></div> })}
+        </details>
     }
 }

@@ -259,11 +259,14 @@ pub async fn list(ctx: &Ctx, f: &CustomerFilter) -> Result<CustomerPage, AppErro
             w.and("c.mobile_last4 = ?", d);
         }
         Some(Search::Initials(i)) => {
-            // Both `?` are the one value.
-            w.and(
-                "(c.initials LIKE ? OR LOWER(c.name) LIKE ?)",
-                like_prefix(&i),
-            );
+            // A range rather than LIKE, so the index on initials serves it. Initials hold
+            // only [a-z0-9] (a Latin name keeps its letters), so the range ends where the
+            // last letter is one higher.
+            let mut upper = i.clone();
+            if let Some(last) = upper.pop() {
+                upper.push(char::from((last as u8).saturating_add(1)));
+            }
+            w.and("c.initials >= ?", i).and("c.initials < ?", upper);
         }
         Some(Search::Name(n)) => {
             w.and("c.name LIKE ?", format!("%{}%", escape_like(&n)));
@@ -310,10 +313,6 @@ pub async fn list(ctx: &Ctx, f: &CustomerFilter) -> Result<CustomerPage, AppErro
 /// `%` and `_` typed by a person are matched as themselves.
 fn escape_like(s: &str) -> String {
     s.replace(['%', '_', '\\'], "")
-}
-
-fn like_prefix(s: &str) -> String {
-    format!("{}%", escape_like(s))
 }
 
 /// Changes a profile; `version` is the one the person saw (409 if it moved on). A new
@@ -390,4 +389,315 @@ pub async fn update(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Merges `other` into `survivor`: every lead and follow-up of `other` moves to the
+/// survivor, and `other` is kept, marked as merged (it no longer shows, and its mobile
+/// may be used again only through the survivor). One audit entry names both. Both must
+/// be in a store the caller manages.
+#[tracing::instrument(name = "crm.merge_customers", skip_all, fields(survivor, other))]
+pub async fn merge(ctx: &Ctx, survivor: i64, other: i64) -> Result<(), AppError> {
+    ctx.require(Action::MergeCustomers)?;
+    if survivor == other {
+        return Err(AppError::invalid("other_id", ctx.t("customer.merge_self")));
+    }
+    let keep = get(ctx, survivor).await?;
+    let gone = get(ctx, other).await.map_err(|e| match e {
+        AppError::NotFound(m) => AppError::invalid("other_id", m),
+        e => e,
+    })?;
+    let now = ctx.now_ms();
+    let mut tx = ctx.db().begin().await?;
+    // The merged profile's mobile is set aside (`13800138000#42`), so the survivor may take
+    // it: the foundation's per-store unique constraint still counts merged rows. The
+    // audit entry keeps it as it was.
+    let marked = sql(
+        "UPDATE customers SET merged_into = $1, mobile = mobile || '#' || CAST(id AS TEXT),
+                updated_at = $2, version = version + 1
+         WHERE id = $3 AND merged_into IS NULL AND version = $4",
+    )
+    .bind(survivor)
+    .bind(now)
+    .bind(other)
+    .bind(gone.version)
+    .execute(&mut tx)
+    .await?;
+    if marked == 0 {
+        return Err(AppError::Conflict(
+            ctx.t("customer.changed_meanwhile").into(),
+        ));
+    }
+    let leads = sql(
+        "UPDATE leads SET customer_id = $1, store_id = $2, updated_at = $3 WHERE customer_id = $4",
+    )
+    .bind(survivor)
+    .bind(keep.store_id)
+    .bind(now)
+    .bind(other)
+    .execute(&mut tx)
+    .await?;
+    let follow_ups =
+        sql("UPDATE follow_ups SET customer_id = $1, store_id = $2 WHERE customer_id = $3")
+            .bind(survivor)
+            .bind(keep.store_id)
+            .bind(other)
+            .execute(&mut tx)
+            .await?;
+    sql("UPDATE customers SET updated_at = $1, version = version + 1 WHERE id = $2")
+        .bind(now)
+        .bind(survivor)
+        .execute(&mut tx)
+        .await?;
+    ctx.audit(
+        &mut tx,
+        AuditEntry::new("customer.merge", "customer", survivor)
+            .store(Some(keep.store_id))
+            .before(&serde_json::json!({ "merged": other, "name": gone.name, "mobile": gone.mobile }))
+            .after(&serde_json::json!({ "survivor": survivor, "leads": leads, "follow_ups": follow_ups })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Gives a customer to another salesperson of the same store (or back to the store,
+/// unassigned); their open leads and open follow-ups go with them. Audited.
+#[tracing::instrument(name = "crm.reassign_customer", skip_all, fields(customer = id))]
+pub async fn reassign(ctx: &Ctx, id: i64, owner_id: Option<i64>) -> Result<(), AppError> {
+    ctx.require(Action::MergeCustomers)?;
+    let c = get(ctx, id).await?;
+    if let Some(owner) = owner_id {
+        let fits: Option<i64> = sql(
+            "SELECT id FROM users WHERE id = $1 AND store_id = $2 AND active AND role IN ('sales', 'sales_manager')",
+        )
+        .bind(owner)
+        .bind(c.store_id)
+        .scalar_optional(ctx.db())
+        .await?;
+        if fits.is_none() {
+            return Err(AppError::invalid("owner_id", ctx.t("customer.bad_owner")));
+        }
+    }
+    let now = ctx.now_ms();
+    let mut tx = ctx.db().begin().await?;
+    sql("UPDATE customers SET owner_id = $1, updated_at = $2, version = version + 1 WHERE id = $3")
+        .bind(owner_id)
+        .bind(now)
+        .bind(id)
+        .execute(&mut tx)
+        .await?;
+    sql("UPDATE leads SET owner_id = $1, updated_at = $2 WHERE customer_id = $3 AND stage NOT IN ('won', 'lost')")
+        .bind(owner_id)
+        .bind(now)
+        .bind(id)
+        .execute(&mut tx)
+        .await?;
+    // Open tasks follow the customer; with nobody to own them they stay with who had them.
+    let moved = match owner_id {
+        Some(owner) => {
+            sql("UPDATE follow_ups SET owner_id = $1 WHERE customer_id = $2 AND done_at IS NULL")
+                .bind(owner)
+                .bind(id)
+                .execute(&mut tx)
+                .await?
+        }
+        None => 0,
+    };
+    ctx.audit(
+        &mut tx,
+        AuditEntry::new("customer.reassign", "customer", id)
+            .store(Some(c.store_id))
+            .before(&serde_json::json!({ "owner": c.owner_id }))
+            .after(&serde_json::json!({ "owner": owner_id, "follow_ups_moved": moved })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The active salespeople (and sales managers) of a store the caller may manage.
+pub async fn salespeople(ctx: &Ctx, store_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    let p = ctx.require(Action::MergeCustomers)?;
+    if !p.can_access_store(store_id) {
+        return Err(AppError::Forbidden(ctx.t("customer.forbidden").into()));
+    }
+    Ok(sql(
+        "SELECT id, display_name FROM users
+         WHERE store_id = $1 AND active AND role IN ('sales', 'sales_manager') ORDER BY display_name",
+    )
+    .bind(store_id)
+    .fetch_all(ctx.db())
+    .await?)
+}
+
+/// What an import did, or (a dry run) would do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub dry_run: bool,
+}
+
+/// Takes in customers from a filled-in template: every row checked, duplicates within the
+/// file and against the table named by row (`rows.N.field`, N counting from 2 as in the
+/// sheet); all rows or none. A dry run reports the same and writes nothing.
+#[tracing::instrument(name = "crm.import_customers", skip_all, fields(rows = inputs.len(), dry_run))]
+pub async fn import(
+    ctx: &Ctx,
+    inputs: Vec<CustomerInput>,
+    store_id: Option<i64>,
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
+    let p = ctx.require(Action::EditCustomers)?;
+    if inputs.is_empty() {
+        return Err(AppError::invalid("file", ctx.t("import.empty")));
+    }
+    let store_id = match (p.store_scope(), store_id) {
+        (Some(own), _) => own,
+        (None, Some(s)) => s,
+        (None, None) => {
+            return Err(AppError::invalid(
+                "store_id",
+                ctx.t("customer.store_required"),
+            ));
+        }
+    };
+    let mut errors = Vec::new();
+    let mut checked = Vec::with_capacity(inputs.len());
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let row = i + 2;
+        match input.check(ctx.lang()) {
+            Ok(c) => {
+                if let Some(first) = seen.insert(c.mobile.as_str().to_owned(), row) {
+                    errors.push(crate::error::FieldError {
+                        field: format!("rows.{row}.mobile"),
+                        message: ctx.tf("crm.import_same_mobile", &[("row", &first.to_string())]),
+                    });
+                }
+                checked.push((row, c));
+            }
+            Err(e) => errors.extend(e.fields().iter().map(|f| crate::error::FieldError {
+                field: format!("rows.{row}.{}", f.field),
+                message: f.message.clone(),
+            })),
+        }
+    }
+    // Against the table, a chunk of mobiles at a time.
+    for chunk in checked.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let mut q = sql(format!(
+            "SELECT c.mobile, u.display_name, s.name FROM customers c JOIN stores s ON s.id = c.store_id
+             LEFT JOIN users u ON u.id = c.owner_id
+             WHERE c.merged_into IS NULL AND c.mobile IN ({})",
+            marks.join(", ")
+        ));
+        for (_, c) in chunk {
+            q = q.bind(c.mobile.as_str());
+        }
+        let held: Vec<(String, Option<String>, String)> = q.fetch_all(ctx.db()).await?;
+        for (mobile, owner, store) in held {
+            if let Some((row, _)) = chunk.iter().find(|(_, c)| c.mobile.as_str() == mobile) {
+                let owner = owner.unwrap_or_else(|| ctx.t("customer.unassigned").to_owned());
+                errors.push(crate::error::FieldError {
+                    field: format!("rows.{row}.mobile"),
+                    message: ctx.tf(
+                        "customer.duplicate",
+                        &[("owner", &owner), ("store", &store)],
+                    ),
+                });
+            }
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|f| {
+            f.field
+                .split('.')
+                .nth(1)
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(0)
+        });
+        let n = errors.len();
+        let mut e = AppError::invalid_fields(errors);
+        if let AppError::Invalid { message, .. } = &mut e {
+            *message = ctx.tf("crm.import_refused", &[("n", &n.to_string())]);
+        }
+        return Err(e);
+    }
+    let rows = checked.len();
+    if dry_run {
+        return Ok(ImportReport { rows, dry_run });
+    }
+    let owner = if p.role == crate::domain::Role::Sales {
+        p.user_id
+    } else {
+        None
+    };
+    let now = ctx.now_ms();
+    let mut tx = ctx.db().begin().await?;
+    for (_, c) in &checked {
+        let id = insert(&mut tx, c, store_id, owner, now)
+            .await
+            .map_err(|e| {
+                e.or_taken(|| AppError::Conflict(ctx.t("customer.mobile_taken_meanwhile").into()))
+            })?;
+        sql(
+            "INSERT INTO leads (customer_id, store_id, owner_id, stage, created_at, updated_at)
+             VALUES ($1, $2, $3, 'new', $4, $4)",
+        )
+        .bind(id)
+        .bind(store_id)
+        .bind(owner)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+    }
+    ctx.audit(
+        &mut tx,
+        AuditEntry::new("customer.import", "customer", 0)
+            .store(Some(store_id))
+            .after(&serde_json::json!({ "rows": rows })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ImportReport { rows, dry_run })
+}
+
+/// Reads an uploaded file off the async threads, then imports it.
+pub async fn import_file(
+    ctx: &Ctx,
+    bytes: Vec<u8>,
+    store_id: Option<i64>,
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
+    ctx.require(Action::EditCustomers)?;
+    let lang = ctx.lang();
+    let inputs = tokio::task::spawn_blocking(move || crate::crm::excel::read(&bytes, lang))
+        .await
+        .map_err(AppError::internal)??;
+    import(ctx, inputs, store_id, dry_run).await
+}
+
+/// Every customer matching the filter (for the Excel export), up to `cap`.
+pub async fn export_rows(
+    ctx: &Ctx,
+    f: &CustomerFilter,
+    cap: i64,
+) -> Result<Vec<CustomerItem>, AppError> {
+    let mut all = Vec::new();
+    let mut f = CustomerFilter {
+        limit: Some(CustomerFilter::MAX_PAGE),
+        offset: Some(0),
+        ..f.clone()
+    };
+    loop {
+        let page = list(ctx, &f).await?;
+        let n = page.rows.len() as i64;
+        all.extend(page.rows);
+        if n < CustomerFilter::MAX_PAGE || all.len() as i64 >= cap {
+            break;
+        }
+        f.offset = Some(f.offset.unwrap_or(0) + n);
+    }
+    all.truncate(cap as usize);
+    Ok(all)
 }

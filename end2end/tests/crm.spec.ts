@@ -1,0 +1,109 @@
+import { Locator, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { login } from './helpers';
+
+/** A mobile no other test run will use (each project runs this file at once). */
+function freshMobile(): string {
+  const tail = `${Math.floor(Math.random() * 100_000_000)}`.padStart(8, '0');
+  return `159${tail}`;
+}
+
+/** Clicks a form's button and waits for its server function to answer (in place with
+ *  JavaScript, as a form post without). */
+async function submit(page: Page, button: Locator, endpoint: string) {
+  await Promise.all([page.waitForResponse((r) => r.url().includes(`/sfn/${endpoint}`)), button.click()]);
+}
+
+/** Today in Shanghai, as a `datetime-local` value at 23:59: within 今日 whenever the
+ *  test runs. */
+function laterToday(): string {
+  const day = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+  return `${day}T23:59`;
+}
+
+async function noSidewaysScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `no horizontal scroll on ${page.url()}`).toBeLessThanOrEqual(0);
+}
+
+async function createCustomer(page: Page, name: string, mobile: string) {
+  await page.goto('/crm/customers/new');
+  await page.getByLabel('姓名 / 名称').fill(name);
+  await page.getByLabel('手机号').fill(mobile);
+  await page.getByLabel('意向车型').fill('秦PLUS DM-i');
+  await page.getByRole('button', { name: '保存客户' }).click();
+  await expect(page).toHaveURL(/\/crm\/customers\/\d+$/);
+  await expect(page.getByTestId('customer-profile')).toContainText(name);
+}
+
+test('a customer is created, caught as a duplicate in another spelling, followed up and moved to 试驾', async ({ page }) => {
+  const mobile = freshMobile();
+  const name = `测试客户${mobile.slice(-4)}`;
+  await login(page, 'sh.sales');
+  await createCustomer(page, name, mobile);
+  const profile = page.url();
+  await noSidewaysScroll(page);
+
+  // The same number, spelled as people write it: refused beside the field, what was typed kept.
+  await page.goto('/crm/customers/new');
+  await page.getByLabel('姓名 / 名称').fill('另一个人');
+  const spaced = `+86 ${mobile.slice(0, 3)} ${mobile.slice(3, 7)} ${mobile.slice(7)}`;
+  await page.getByLabel('手机号').fill(spaced);
+  await page.getByRole('button', { name: '保存客户' }).click();
+  const field = page.getByLabel('手机号');
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#customer-mobile-error')).toContainText(name);
+  await expect(page.getByLabel('姓名 / 名称')).toHaveValue('另一个人');
+  await noSidewaysScroll(page);
+
+  // A follow-up for later today shows in 今日 and in the badge; done with an outcome.
+  await page.goto(profile);
+  const goal = `约试驾 ${mobile}`;
+  await page.getByLabel('跟进时间').fill(laterToday());
+  await page.getByLabel('跟进方式').selectOption('wechat');
+  await page.getByLabel('跟进目的').fill(goal);
+  await submit(page, page.getByRole('button', { name: '安排跟进' }), 'crm/plan_follow_up');
+  await page.goto('/crm/follow-ups?view=today');
+  const item = page.getByTestId('follow-up').filter({ hasText: goal });
+  await expect(item).toBeVisible();
+  await expect(page.getByTestId('follow-up-badge')).toBeVisible();
+  await noSidewaysScroll(page);
+  await item.getByPlaceholder('跟进结果').fill('客户周六到店');
+  await submit(page, item.getByRole('button', { name: '完成' }), 'crm/complete_follow_up');
+  await page.goto('/crm/follow-ups?view=today');
+  await expect(page.getByTestId('follow-up').filter({ hasText: goal })).toHaveCount(0);
+
+  // The lead moves along its stages by a tap.
+  await page.goto(profile);
+  await submit(page, page.getByRole('button', { name: '改为试驾' }), 'crm/move_lead');
+  await page.goto(profile);
+  await expect(page.getByTestId('lead')).toHaveAttribute('data-stage', 'test_drive');
+});
+
+test('customers are found by the last four digits and by pinyin initials', async ({ page }) => {
+  const mobile = freshMobile();
+  await login(page, 'sh.manager');
+  await createCustomer(page, `祝思${mobile.slice(-3)}`, mobile);
+  await page.goto('/crm/customers');
+  await page.getByLabel('搜索客户').fill(mobile.slice(-4));
+  await page.getByRole('button', { name: '搜索' }).click();
+  await expect(page).toHaveURL(/q=\d{4}/);
+  await expect(page.getByTestId('customers-table')).toContainText(`祝思${mobile.slice(-3)}`);
+  await noSidewaysScroll(page);
+  await page.goto('/crm/customers?q=zs');
+  await expect(page.getByTestId('customers-table')).toContainText('祝思');
+});
+
+test("another salesperson's customer is refused with nothing of it shown", async ({ page, browser }) => {
+  const mobile = freshMobile();
+  await login(page, 'sh.sales');
+  await createCustomer(page, `王私有${mobile.slice(-4)}`, mobile);
+  const profile = page.url();
+  const other = await browser.newContext({ baseURL: new URL(page.url()).origin });
+  const theirs = await other.newPage();
+  await login(theirs, 'sh.sales2');
+  await theirs.goto(profile);
+  await expect(theirs.getByText('无权查看或修改该客户')).toBeVisible();
+  await expect(theirs.getByText(`王私有${mobile.slice(-4)}`)).toHaveCount(0);
+  await other.close();
+});
