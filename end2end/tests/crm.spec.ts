@@ -1,6 +1,6 @@
 import { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { login } from './helpers';
+import { gotoHydrated, login } from './helpers';
 
 /** A mobile no other test run will use (each project runs this file at once). */
 function freshMobile(): string {
@@ -36,7 +36,7 @@ async function createCustomer(page: Page, name: string, mobile: string) {
   await expect(page.getByTestId('customer-profile')).toContainText(name);
 }
 
-test('a customer is created, caught as a duplicate in another spelling, followed up and moved to 试驾', async ({ page }) => {
+test('a customer is created, caught as a duplicate in another spelling, followed up and moved to 试驾', async ({ page, javaScriptEnabled }) => {
   const mobile = freshMobile();
   const name = `测试客户${mobile.slice(-4)}`;
   await login(page, 'sh.sales');
@@ -44,11 +44,17 @@ test('a customer is created, caught as a duplicate in another spelling, followed
   const profile = page.url();
   await noSidewaysScroll(page);
 
-  // The same number, spelled as people write it: refused beside the field, what was typed kept.
-  await page.goto('/crm/customers/new');
+  // The same number, spelled as people write it: with JavaScript, named while typing;
+  // either way refused beside the field on saving, what was typed kept.
+  if (javaScriptEnabled) await gotoHydrated(page, '/crm/customers/new');
+  else await page.goto('/crm/customers/new');
   await page.getByLabel('姓名 / 名称').fill('另一个人');
   const spaced = `+86 ${mobile.slice(0, 3)} ${mobile.slice(3, 7)} ${mobile.slice(7)}`;
   await page.getByLabel('手机号').fill(spaced);
+  if (javaScriptEnabled) {
+    await expect(page.getByTestId('mobile-exists')).toContainText(name);
+    await expect(page.getByTestId('mobile-exists').getByRole('link')).toHaveAttribute('href', new URL(profile).pathname);
+  }
   await page.getByRole('button', { name: '保存客户' }).click();
   const field = page.getByLabel('手机号');
   await expect(field).toHaveAttribute('aria-invalid', 'true');

@@ -303,3 +303,16 @@ pub async fn reassign_customer(id: i64, owner_id: Option<String>) -> Result<(), 
 pub async fn salespeople(store_id: i64) -> Result<Vec<(i64, String)>, AppError> {
     service::customers::salespeople(&Ctx::current()?, store_id).await
 }
+
+/// Plans a template's follow-ups for a customer.
+#[server(prefix = "/sfn", endpoint = "crm/plan_template")]
+pub async fn plan_template(customer_id: i64, template: String) -> Result<usize, AppError> {
+    let ctx = Ctx::current()?;
+    let template = super::domain::follow_up::PlanTemplate::parse(&template)
+        .ok_or_else(|| AppError::invalid("template", ctx.t("follow_up.bad_template")))?;
+    Ok(
+        service::follow_ups::apply_template(&ctx, customer_id, template)
+            .await?
+            .len(),
+    )
+}

@@ -619,3 +619,42 @@ both_dbs!(
         assert!(res.bytes().await.unwrap().starts_with(b"PK"));
     }
 );
+
+both_dbs!(
+    a_template_plans_its_follow_ups_in_one_step,
+    |app| async move {
+        app.seed_demo().await;
+        let sales = app.ctx_as("sh.sales").await;
+        let id = customers::create(&sales, &person("郑九", "13900009999"), None)
+            .await
+            .unwrap();
+        let audits = count(&app, "audit_log").await;
+        let ids = follow_ups::apply_template(
+            &sales,
+            id,
+            app::crm::domain::follow_up::PlanTemplate::AfterDelivery,
+        )
+        .await
+        .unwrap();
+        assert_eq!(ids.len(), 3);
+        assert_eq!(count(&app, "audit_log").await, audits + 1);
+        let week = follow_ups::list(&sales, DueView::Week, false)
+            .await
+            .unwrap();
+        assert!(week.iter().any(|f| f.id == ids[0]), "day 3 is this week");
+        assert!(!week.iter().any(|f| f.id == ids[1]), "day 30 is not");
+        // Another salesperson may not plan for this customer.
+        let other = app.ctx_as("sh.sales2").await;
+        assert_eq!(
+            follow_ups::apply_template(
+                &other,
+                id,
+                app::crm::domain::follow_up::PlanTemplate::NewLead
+            )
+            .await
+            .unwrap_err()
+            .status_code(),
+            403
+        );
+    }
+);

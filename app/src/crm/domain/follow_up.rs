@@ -217,3 +217,66 @@ mod tests {
         assert!(check_outcome("  ", Lang::En).is_err());
     }
 }
+
+coded!(
+    /// A plan of follow-ups made in one step.
+    PlanTemplate, "follow_up.template", {
+        AfterDelivery = "after_delivery",
+        NewLead = "new_lead",
+        AfterTestDrive = "after_test_drive",
+    }
+);
+
+impl PlanTemplate {
+    /// (days from today, channel, goal's translation key) of each task.
+    pub fn steps(self) -> &'static [(i64, Channel, &'static str)] {
+        match self {
+            PlanTemplate::AfterDelivery => &[
+                (3, Channel::Call, "follow_up.goal.delivery_3"),
+                (30, Channel::Wechat, "follow_up.goal.delivery_30"),
+                (90, Channel::Call, "follow_up.goal.delivery_90"),
+            ],
+            PlanTemplate::NewLead => &[
+                (1, Channel::Call, "follow_up.goal.lead_1"),
+                (3, Channel::Wechat, "follow_up.goal.lead_3"),
+                (7, Channel::Call, "follow_up.goal.lead_7"),
+            ],
+            PlanTemplate::AfterTestDrive => &[
+                (1, Channel::Call, "follow_up.goal.drive_1"),
+                (7, Channel::Visit, "follow_up.goal.drive_7"),
+            ],
+        }
+    }
+
+    /// The due times of its tasks when applied at `now`: 10:00 China time on each day.
+    pub fn due_times(self, now_ms: i64) -> Vec<(i64, Channel, &'static str)> {
+        let today = day_start_ms(now_ms);
+        self.steps()
+            .iter()
+            .map(|(days, channel, goal)| (today + days * DAY_MS + 10 * 3_600_000, *channel, *goal))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod template_tests {
+    use super::*;
+
+    #[test]
+    fn after_delivery_plans_day_3_30_and_90_at_ten_in_the_morning() {
+        let now = parse_local("2026-11-27T23:30").unwrap();
+        let due: Vec<String> = PlanTemplate::AfterDelivery
+            .due_times(now)
+            .into_iter()
+            .map(|(at, _, _)| crate::clock::local_time(at))
+            .collect();
+        assert_eq!(
+            due,
+            [
+                "2026-11-30 10:00:00",
+                "2026-12-27 10:00:00",
+                "2027-02-25 10:00:00"
+            ]
+        );
+    }
+}

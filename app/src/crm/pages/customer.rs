@@ -11,7 +11,7 @@ use crate::{
     crm::{
         api::{
             customer_follow_ups, customer_leads, get_customer, salespeople, CompleteFollowUp,
-            MergeCustomers, MoveLead, PlanFollowUp, ReassignCustomer,
+            MergeCustomers, MoveLead, PlanFollowUp, PlanTemplate, ReassignCustomer,
         },
         domain::{
             follow_up::{Channel, FollowUpRow},
@@ -204,13 +204,26 @@ fn LeadCard(l: LeadRow, may_edit: bool, move_lead: ServerAction<MoveLead>) -> im
     }
 }
 
-/// Plans a follow-up with this customer.
+/// Plans a follow-up with this customer, or a template's several at once.
 #[component]
 fn PlanForm(customer_id: i64, plan: ServerAction<PlanFollowUp>) -> impl IntoView {
     let lang = use_lang();
     let form = FormState::new("plan", plan.value());
     let channels = coded_choices(Channel::ALL, Channel::code, Channel::label_key, lang);
+    let by_template = ServerAction::<PlanTemplate>::new();
+    let templates = coded_choices(
+        crate::crm::domain::follow_up::PlanTemplate::ALL,
+        crate::crm::domain::follow_up::PlanTemplate::code,
+        crate::crm::domain::follow_up::PlanTemplate::label_key,
+        lang,
+    );
     view! {
+        <ActionForm action=by_template attr:class="inline-form" attr:data-testid="template-form">
+            <input type="hidden" name="customer_id" value=customer_id.to_string() />
+            <Select name="template" label=lang.t("follow_up.template") choices=templates />
+            <button type="submit" class="btn">{lang.t("follow_up.plan_template")}</button>
+        </ActionForm>
+        {action_error(by_template.value())}
         <ActionForm action=plan node_ref=form.node() attr:class="form form-grid" attr:data-testid="plan-form" attr:novalidate=true>
             <input type="hidden" name="customer_id" value=customer_id.to_string() />
             <Field form name="due" label=lang.t("follow_up.due") kind="datetime-local" required=true />

@@ -38,9 +38,8 @@ pub fn NewCustomerPage() -> impl IntoView {
             }
         },
     );
-    view! {
-        <Page title="crm.new_customer">
-            <div class="card">
+    // Erased here: seventeen fields make a type deep enough to strain the compiler.
+    let form_view = view! {
                 <ActionForm action=create node_ref=form.node() attr:class="form form-grid" attr:data-testid="customer-form" attr:novalidate=true>
                     {move || Suspend::new(async move {
                         let group = user.0.await.ok().flatten().is_some_and(|u| u.role.is_group_wide());
@@ -72,7 +71,75 @@ pub fn NewCustomerPage() -> impl IntoView {
                     <button type="submit" class="btn btn-primary">{lang.t("crm.save_customer")}</button>
                 </ActionForm>
                 <FormErrors form />
-            </div>
+                <MobileCheck />
+    }
+    .into_any();
+    view! {
+        <Page title="crm.new_customer">
+            <div class="card">{form_view}</div>
         </Page>
+    }
+}
+
+/// While a mobile is typed, says (after a pause) who holds it already and offers to open
+/// that profile, before anything is saved. Without JavaScript the same comes back beside
+/// the field after saving.
+#[island]
+fn MobileCheck() -> impl IntoView {
+    let lang = use_lang();
+    let hit: RwSignal<Option<crate::crm::domain::customer::DuplicateHit>> = RwSignal::new(None);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use wasm_bindgen::{closure::Closure, JsCast};
+        let Some(input) = document()
+            .get_element_by_id("customer-mobile")
+            .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        // Each keystroke bumps the generation; only the last one, 300 ms later, asks.
+        let generation = StoredValue::new(0u32);
+        let field = input.clone();
+        let on_input = Closure::<dyn Fn()>::new(move || {
+            let value = field.value();
+            generation.update_value(|g| *g = g.wrapping_add(1));
+            let mine = generation.get_value();
+            if value.chars().filter(char::is_ascii_digit).count() < 11 {
+                hit.set(None);
+                return;
+            }
+            set_timeout(
+                move || {
+                    if generation.get_value() != mine {
+                        return;
+                    }
+                    leptos::task::spawn_local(async move {
+                        let found = crate::crm::api::check_mobile(value).await.ok().flatten();
+                        if generation.get_value() == mine {
+                            hit.set(found);
+                        }
+                    });
+                },
+                std::time::Duration::from_millis(300),
+            );
+        });
+        let _ = input.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref());
+        on_input.forget();
+    });
+    view! {
+        <div aria-live="polite">
+            {move || hit.get().map(|h| {
+                let owner = h.owner_name.clone().unwrap_or_else(|| lang.t("customer.unassigned").into());
+                let text = match &h.name {
+                    Some(name) => lang.tf("customer.duplicate_named", &[("name", name), ("owner", &owner), ("store", &h.store_name)]),
+                    None => lang.tf("customer.duplicate", &[("owner", &owner), ("store", &h.store_name)]),
+                };
+                view! {
+                    <p class="error-note" data-testid="mobile-exists">{text}" "
+                        {h.may_open.then(|| view! { <a href=format!("/crm/customers/{}", h.id)>{lang.t("customer.open")}</a> })}
+                    </p>
+                }
+            })}
+        </div>
     }
 }

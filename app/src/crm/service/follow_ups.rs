@@ -149,3 +149,49 @@ pub async fn due_count(ctx: &Ctx) -> Result<i64, AppError> {
     .scalar(ctx.db())
     .await?)
 }
+
+/// Plans every task of a template for a customer in one step (one audit entry).
+#[tracing::instrument(name = "crm.plan_template", skip_all)]
+pub async fn apply_template(
+    ctx: &Ctx,
+    customer_id: i64,
+    template: crate::crm::domain::follow_up::PlanTemplate,
+) -> Result<Vec<i64>, AppError> {
+    let p = ctx.require(Action::EditCustomers)?;
+    let customer = super::customers::get(ctx, customer_id).await?;
+    let Some(owner) = customer.owner_id.or(p.user_id) else {
+        return Err(AppError::invalid(
+            "customer_id",
+            ctx.t("follow_up.no_owner"),
+        ));
+    };
+    let now = ctx.now_ms();
+    let mut tx = ctx.db().begin().await?;
+    let mut ids = Vec::new();
+    for (due_at, channel, goal) in template.due_times(now) {
+        let id: i64 = sql(
+            "INSERT INTO follow_ups (customer_id, store_id, owner_id, due_at, channel, goal, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(customer_id)
+        .bind(customer.store_id)
+        .bind(owner)
+        .bind(due_at)
+        .bind(channel.code())
+        .bind(ctx.t(goal))
+        .bind(now)
+        .bind(p.audit_label())
+        .scalar(&mut tx)
+        .await?;
+        ids.push(id);
+    }
+    ctx.audit(
+        &mut tx,
+        AuditEntry::new("follow_up.plan_template", "customer", customer_id)
+            .store(Some(customer.store_id))
+            .after(&serde_json::json!({ "template": template.code(), "follow_ups": ids })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ids)
+}
