@@ -3,9 +3,9 @@
 # (`cargo leptos build --release`, as scripts/run.sh and scripts/test.sh make it):
 #   - the WASM (the islands' code), raw and brotli (as served), and what weighs in it,
 #     crate by crate;
-#   - per page (login, home, stock, vehicles, intake, alerts, transfers): the bytes a cold
-#     load moves after sign-in, measured in Chromium from the network;
-#   - Lighthouse (12, mobile preset) for /login, / and /inventory signed in;
+#   - per page (login, home, the inventory pages, the CRM pages): the bytes a cold load
+#     moves after sign-in, measured in Chromium from the network;
+#   - Lighthouse (12, mobile preset) for /login, /, /inventory and the CRM pages signed in;
 #   - server throughput of a signed-in data page against the trivial sign-in page;
 #   - with --clean-build: the time of a clean release build.
 # Page weights and Lighthouse need the npm packages in bench/ (installed here when missing)
@@ -74,7 +74,7 @@ curl -fs -c "$jar" -o /dev/null -H 'accept: application/json' \
   --data 'username=sh.sales&password=forecourt-demo' "$BASE_URL/sfn/login"
 session="$(awk '$6 == "fc_session" { print $7 }' "$jar")"
 printf '{"Cookie": "fc_session=%s"}' "$session" >"$work/headers.json"
-for path in /login / /inventory; do
+for path in /login / /inventory /crm/customers /crm/customers/new /crm/follow-ups; do
   headers=()
   [ "$path" != /login ] && headers=(--extra-headers="$work/headers.json")
   if CHROME_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}" bench/node_modules/.bin/lighthouse "$BASE_URL$path" \

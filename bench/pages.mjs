@@ -8,7 +8,8 @@ const base = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 const [user = 'sh.sales', ...given] = process.argv.slice(2);
 const pages = given.length
   ? given
-  : ['/login', '/', '/inventory', '/inventory/vehicles', '/inventory/intake', '/inventory/alerts', '/inventory/transfers'];
+  : ['/login', '/', '/inventory', '/inventory/vehicles', '/inventory/intake', '/inventory/alerts', '/inventory/transfers',
+     '/crm/customers', '/crm/customers/new', '/crm/leads', '/crm/follow-ups'];
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -500,6 +500,18 @@ impl Db {
         }
     }
 
+    /// Keeps the query planner's statistics current. SQLite has no background analysis:
+    /// `PRAGMA optimize` (bounded by `analysis_limit`) re-analyses the tables whose
+    /// statistics are stale, so searches keep choosing the right index as tables grow.
+    /// PostgreSQL's autovacuum does this by itself.
+    pub async fn optimize(&self) -> DbResult<()> {
+        if let Db::Sqlite(_) = self {
+            sql("PRAGMA analysis_limit = 1000").execute(self).await?;
+            sql("PRAGMA optimize = 0x10002").execute(self).await?;
+        }
+        Ok(())
+    }
+
     pub fn dialect(&self) -> Dialect {
         match self {
             Db::Sqlite(_) => Dialect::Sqlite,

@@ -41,6 +41,7 @@ impl Application {
         })?;
         db.migrate().await?;
         app::crm::service::customers::fill_initials(&db).await?;
+        db.optimize().await?;
         // Compressing the build outputs takes a few seconds; serve meanwhile (the
         // compression layer covers what is not ready yet).
         let site_root = config.site_root.clone();
@@ -107,8 +108,9 @@ impl Application {
     }
 }
 
-/// Hourly (and at start): opens, raises and closes aged-stock alerts as the days pass, and
-/// clears what only grows — expired sessions, old sign-in failures and throttle rows.
+/// Hourly (and at start): opens, raises and closes aged-stock alerts as the days pass,
+/// clears what only grows — expired sessions, old sign-in failures and throttle rows — and
+/// refreshes SQLite's planner statistics.
 async fn aged_stock_sweeper(db: Db, clock: Clock) {
     use app::inventory::service::alerts::sweep_aged;
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -124,6 +126,9 @@ async fn aged_stock_sweeper(db: Db, clock: Clock) {
         }
         if let Err(e) = purge(&db, clock.now_ms()).await {
             tracing::warn!(error = %e, "clean-up failed");
+        }
+        if let Err(e) = db.optimize().await {
+            tracing::warn!(error = %e, "planner statistics not refreshed");
         }
     }
 }
