@@ -613,6 +613,17 @@ both_dbs!(
         .await
         .unwrap();
         assert_eq!(owned, 2, "a salesperson's import is theirs");
+        // A group role names the store; one that does not exist is refused by name.
+        let gm = app.ctx_as("gm").await;
+        let e = customers::import(
+            &gm,
+            vec![person("冯十", "13900008884")],
+            Some(999_999),
+            false,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.fields()[0].field, "store_id");
         // The export lists them.
         let res = app.get("/crm/customers.xlsx?q=%E5%90%B4").await;
         assert_eq!(res.status(), 200);

@@ -322,6 +322,24 @@ pub struct DuplicateHit {
     pub may_open: bool,
 }
 
+impl DuplicateHit {
+    /// "This mobile belongs to …", naming the profile only as far as the caller may see it.
+    pub fn message(&self, lang: Lang) -> String {
+        let owner = self
+            .owner_name
+            .clone()
+            .unwrap_or_else(|| lang.t("customer.unassigned").to_owned());
+        let store = ("store", self.store_name.as_str());
+        match &self.name {
+            Some(name) => lang.tf(
+                "customer.duplicate_named",
+                &[("name", name), ("owner", &owner), store],
+            ),
+            None => lang.tf("customer.duplicate", &[("owner", &owner), store]),
+        }
+    }
+}
+
 /// What the customer list is searched and filtered by.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]

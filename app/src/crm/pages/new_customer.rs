@@ -129,11 +129,7 @@ fn MobileCheck() -> impl IntoView {
     view! {
         <div aria-live="polite">
             {move || hit.get().map(|h| {
-                let owner = h.owner_name.clone().unwrap_or_else(|| lang.t("customer.unassigned").into());
-                let text = match &h.name {
-                    Some(name) => lang.tf("customer.duplicate_named", &[("name", name), ("owner", &owner), ("store", &h.store_name)]),
-                    None => lang.tf("customer.duplicate", &[("owner", &owner), ("store", &h.store_name)]),
-                };
+                let text = h.message(lang);
                 view! {
                     <p class="error-note" data-testid="mobile-exists">{text}" "
                         {h.may_open.then(|| view! { <a href=format!("/crm/customers/{}", h.id)>{lang.t("customer.open")}</a> })}

@@ -96,24 +96,7 @@ pub async fn check_mobile(ctx: &Ctx, mobile: &str) -> Result<Option<DuplicateHit
 
 /// The duplicate error for a mobile someone holds already.
 fn duplicate(ctx: &Ctx, hit: &DuplicateHit) -> AppError {
-    let owner = hit
-        .owner_name
-        .clone()
-        .unwrap_or_else(|| ctx.t("customer.unassigned").to_owned());
-    let message = match &hit.name {
-        Some(name) => ctx.tf(
-            "customer.duplicate_named",
-            &[
-                ("name", name),
-                ("owner", &owner),
-                ("store", &hit.store_name),
-            ],
-        ),
-        None => ctx.tf(
-            "customer.duplicate",
-            &[("owner", &owner), ("store", &hit.store_name)],
-        ),
-    };
+    let message = hit.message(ctx.lang());
     AppError::Duplicate {
         message,
         field: "mobile".into(),
@@ -132,51 +115,13 @@ pub async fn create(
 ) -> Result<i64, AppError> {
     let p = ctx.require(Action::EditCustomers)?;
     let c = input.check(ctx.lang())?;
-    let store_id = match (p.store_scope(), store_id) {
-        (Some(own), _) => own,
-        (None, Some(s)) => s,
-        (None, None) => {
-            return Err(AppError::invalid(
-                "store_id",
-                ctx.t("customer.store_required"),
-            ));
-        }
-    };
-    let store_exists: Option<i64> = sql("SELECT id FROM stores WHERE id = $1")
-        .bind(store_id)
-        .scalar_optional(ctx.db())
-        .await?;
-    if store_exists.is_none() {
-        return Err(AppError::invalid(
-            "store_id",
-            ctx.t("customer.store_required"),
-        ));
-    }
+    let store_id = target_store(ctx, p, store_id).await?;
     if let Some(hit) = check_mobile(ctx, c.mobile.as_str()).await? {
         return Err(duplicate(ctx, &hit));
     }
-    let owner = if p.role == crate::domain::Role::Sales {
-        p.user_id
-    } else {
-        None
-    };
     let now = ctx.now_ms();
     let mut tx = ctx.db().begin().await?;
-    let id = insert(&mut tx, &c, store_id, owner, now)
-        .await
-        .map_err(|e| {
-            e.or_taken(|| AppError::Conflict(ctx.t("customer.mobile_taken_meanwhile").into()))
-        })?;
-    sql(
-        "INSERT INTO leads (customer_id, store_id, owner_id, stage, created_at, updated_at)
-         VALUES ($1, $2, $3, 'new', $4, $4)",
-    )
-    .bind(id)
-    .bind(store_id)
-    .bind(owner)
-    .bind(now)
-    .execute(&mut tx)
-    .await?;
+    let id = insert(ctx, &mut tx, &c, store_id, new_owner(p), now).await?;
     ctx.audit(
         &mut tx,
         AuditEntry::new("customer.create", "customer", id)
@@ -188,7 +133,63 @@ pub async fn create(
     Ok(id)
 }
 
+/// The store a new customer joins: the caller's own, or the one a group role names
+/// (which must exist).
+async fn target_store(
+    ctx: &Ctx,
+    p: &crate::auth::Principal,
+    store_id: Option<i64>,
+) -> Result<i64, AppError> {
+    let missing = || AppError::invalid("store_id", ctx.t("customer.store_required"));
+    let store_id = match (p.store_scope(), store_id) {
+        (Some(own), _) => return Ok(own),
+        (None, Some(s)) => s,
+        (None, None) => return Err(missing()),
+    };
+    sql("SELECT id FROM stores WHERE id = $1")
+        .bind(store_id)
+        .scalar_optional::<i64>(ctx.db())
+        .await?
+        .ok_or_else(missing)
+}
+
+/// Who owns a customer the caller adds: a salesperson owns theirs; anyone else leaves
+/// it to the store, unassigned.
+fn new_owner(p: &crate::auth::Principal) -> Option<i64> {
+    if p.role == crate::domain::Role::Sales {
+        p.user_id
+    } else {
+        None
+    }
+}
+
+/// Writes a checked profile and its first lead (新线索); a mobile taken meanwhile (by a
+/// concurrent save) is a conflict.
 async fn insert(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    c: &NewCustomer,
+    store_id: i64,
+    owner: Option<i64>,
+    now: i64,
+) -> Result<i64, AppError> {
+    let id = insert_row(tx, c, store_id, owner, now).await.map_err(|e| {
+        e.or_taken(|| AppError::Conflict(ctx.t("customer.mobile_taken_meanwhile").into()))
+    })?;
+    sql(
+        "INSERT INTO leads (customer_id, store_id, owner_id, stage, created_at, updated_at)
+         VALUES ($1, $2, $3, 'new', $4, $4)",
+    )
+    .bind(id)
+    .bind(store_id)
+    .bind(owner)
+    .bind(now)
+    .execute(tx)
+    .await?;
+    Ok(id)
+}
+
+async fn insert_row(
     tx: &mut Tx,
     c: &NewCustomer,
     store_id: i64,
@@ -558,16 +559,7 @@ pub async fn import(
     if inputs.is_empty() {
         return Err(AppError::invalid("file", ctx.t("import.empty")));
     }
-    let store_id = match (p.store_scope(), store_id) {
-        (Some(own), _) => own,
-        (None, Some(s)) => s,
-        (None, None) => {
-            return Err(AppError::invalid(
-                "store_id",
-                ctx.t("customer.store_required"),
-            ));
-        }
-    };
+    let store_id = target_store(ctx, p, store_id).await?;
     let mut errors = Vec::new();
     let mut checked = Vec::with_capacity(inputs.len());
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -593,7 +585,7 @@ pub async fn import(
     for chunk in checked.chunks(500) {
         let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
         let mut q = sql(format!(
-            "SELECT c.mobile, u.display_name, s.name FROM customers c JOIN stores s ON s.id = c.store_id
+            "SELECT c.id, c.mobile, u.display_name, s.name FROM customers c JOIN stores s ON s.id = c.store_id
              LEFT JOIN users u ON u.id = c.owner_id
              WHERE c.merged_into IS NULL AND c.mobile IN ({})",
             marks.join(", ")
@@ -601,16 +593,20 @@ pub async fn import(
         for (_, c) in chunk {
             q = q.bind(c.mobile.as_str());
         }
-        let held: Vec<(String, Option<String>, String)> = q.fetch_all(ctx.db()).await?;
-        for (mobile, owner, store) in held {
+        let held: Vec<(i64, String, Option<String>, String)> = q.fetch_all(ctx.db()).await?;
+        for (id, mobile, owner_name, store_name) in held {
             if let Some((row, _)) = chunk.iter().find(|(_, c)| c.mobile.as_str() == mobile) {
-                let owner = owner.unwrap_or_else(|| ctx.t("customer.unassigned").to_owned());
+                // Named as the duplicate check names it to someone who may not open it.
+                let hit = DuplicateHit {
+                    id,
+                    name: None,
+                    owner_name,
+                    store_name,
+                    may_open: false,
+                };
                 errors.push(crate::error::FieldError {
                     field: format!("rows.{row}.mobile"),
-                    message: ctx.tf(
-                        "customer.duplicate",
-                        &[("owner", &owner), ("store", &store)],
-                    ),
+                    message: hit.message(ctx.lang()),
                 });
             }
         }
@@ -634,29 +630,11 @@ pub async fn import(
     if dry_run {
         return Ok(ImportReport { rows, dry_run });
     }
-    let owner = if p.role == crate::domain::Role::Sales {
-        p.user_id
-    } else {
-        None
-    };
+    let owner = new_owner(p);
     let now = ctx.now_ms();
     let mut tx = ctx.db().begin().await?;
     for (_, c) in &checked {
-        let id = insert(&mut tx, c, store_id, owner, now)
-            .await
-            .map_err(|e| {
-                e.or_taken(|| AppError::Conflict(ctx.t("customer.mobile_taken_meanwhile").into()))
-            })?;
-        sql(
-            "INSERT INTO leads (customer_id, store_id, owner_id, stage, created_at, updated_at)
-             VALUES ($1, $2, $3, 'new', $4, $4)",
-        )
-        .bind(id)
-        .bind(store_id)
-        .bind(owner)
-        .bind(now)
-        .execute(&mut tx)
-        .await?;
+        insert(ctx, &mut tx, c, store_id, owner, now).await?;
     }
     ctx.audit(
         &mut tx,
