@@ -203,6 +203,71 @@ fn read_xlsx(bytes: &[u8], lang: Lang) -> Result<Vec<Vec<String>>, AppError> {
         .collect())
 }
 
+/// A filled-in template read by its header row: the non-blank rows, and where each of the
+/// template's columns stands in them.
+pub struct Table {
+    index: Vec<Option<usize>>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// Reads `bytes` through [`read_grid`]. `columns` are the template's (Chinese header,
+    /// English header, example); a header matches either, in any order. A column whose
+    /// English name is not in `optional` must be there, else the file is refused naming
+    /// every missing one.
+    pub fn read(
+        bytes: &[u8],
+        lang: Lang,
+        columns: &[(&str, &str, &str)],
+        optional: &[&str],
+    ) -> Result<Table, AppError> {
+        let mut rows = read_grid(bytes, lang, Limits::BATCH)?.into_iter();
+        let Some(head) = rows.next() else {
+            return Err(AppError::invalid("file", lang.t("import.empty")));
+        };
+        let mut index = vec![None; columns.len()];
+        for (i, h) in head.iter().enumerate() {
+            let h = h.trim();
+            if let Some(k) = columns
+                .iter()
+                .position(|(zh, en, _)| h == *zh || h.eq_ignore_ascii_case(en))
+            {
+                index[k] = Some(i);
+            }
+        }
+        let missing: Vec<&str> = columns
+            .iter()
+            .zip(&index)
+            .filter(|((_, en, _), i)| i.is_none() && !optional.contains(en))
+            .map(|((zh, _, _), _)| *zh)
+            .collect();
+        if !missing.is_empty() {
+            return Err(AppError::invalid(
+                "file",
+                lang.tf(
+                    "import.missing_columns",
+                    &[("columns", &missing.join("、"))],
+                ),
+            ));
+        }
+        Ok(Table {
+            index,
+            rows: rows
+                .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+                .collect(),
+        })
+    }
+
+    /// The trimmed text of column `k` (the template's numbering) in `row`; empty when
+    /// the file lacks the column or the row is short.
+    pub fn cell(&self, row: &[String], k: usize) -> String {
+        self.index[k]
+            .and_then(|i| row.get(i))
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_default()
+    }
+}
+
 /// Text of a CSV file: UTF-8 (a BOM dropped), else GB18030 (GBK's superset).
 pub fn decode_text(bytes: &[u8]) -> Option<String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);

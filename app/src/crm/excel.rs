@@ -100,65 +100,33 @@ fn code_of(value: &str, pairs: &[(&str, &str)]) -> String {
 /// the Chinese or the English ones, in any order; blank rows are skipped; cell problems
 /// are left to each row's check.
 pub fn read(bytes: &[u8], lang: Lang) -> Result<Vec<CustomerInput>, AppError> {
-    let grid = crate::import::read_grid(bytes, lang, crate::import::Limits::BATCH)?;
-    let mut rows = grid.into_iter();
-    let Some(head) = rows.next() else {
-        return Err(AppError::invalid("file", lang.t("import.empty")));
-    };
-    let mut index = [None; 12];
-    for (i, h) in head.iter().enumerate() {
-        let h = h.trim();
-        if let Some(k) = COLUMNS
-            .iter()
-            .position(|(zh, en, _)| h == *zh || h.eq_ignore_ascii_case(en))
-        {
-            index[k] = Some(i);
-        }
-    }
-    let missing: Vec<&str> = COLUMNS
-        .iter()
-        .zip(index)
-        .take(2)
-        .filter(|(_, i)| i.is_none())
-        .map(|((zh, _, _), _)| *zh)
-        .collect();
-    if !missing.is_empty() {
-        return Err(AppError::invalid(
-            "file",
-            lang.tf(
-                "import.missing_columns",
-                &[("columns", &missing.join("、"))],
-            ),
-        ));
-    }
-    let cell = |row: &[String], k: usize| -> String {
-        index[k]
-            .and_then(|i| row.get(i))
-            .map(|s| s.trim().to_owned())
-            .unwrap_or_default()
-    };
+    // Only the name and the mobile must have a column.
+    let optional: Vec<&str> = COLUMNS.iter().skip(2).map(|(_, en, _)| *en).collect();
+    let t = crate::import::Table::read(bytes, lang, &COLUMNS, &optional)?;
+    let cell = |row: &[String], k: usize| t.cell(row, k);
     let kinds = [("个人", "person"), ("企业", "company"), ("公司", "company")];
     let sources: Vec<(&str, &str)> = Source::ALL
         .iter()
         .map(|s| (source_zh(*s), s.code()))
         .collect();
     let fuels: Vec<(&str, &str)> = Fuel::ALL.iter().map(|f| (fuel_zh(*f), f.code())).collect();
-    let out: Vec<CustomerInput> = rows
-        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+    let out: Vec<CustomerInput> = t
+        .rows
+        .iter()
         .take(MAX_ROWS + 1)
         .map(|r| CustomerInput {
-            name: cell(&r, 0),
-            mobile: cell(&r, 1),
-            kind: code_of(&cell(&r, 2), &kinds),
-            source: code_of(&cell(&r, 3), &sources),
-            wechat: cell(&r, 4),
-            phone2: cell(&r, 5),
-            address: cell(&r, 6),
-            preferred_models: cell(&r, 7),
-            budget: cell(&r, 8),
-            fuel: code_of(&cell(&r, 9), &fuels),
-            tags: cell(&r, 10),
-            notes: cell(&r, 11),
+            name: cell(r, 0),
+            mobile: cell(r, 1),
+            kind: code_of(&cell(r, 2), &kinds),
+            source: code_of(&cell(r, 3), &sources),
+            wechat: cell(r, 4),
+            phone2: cell(r, 5),
+            address: cell(r, 6),
+            preferred_models: cell(r, 7),
+            budget: cell(r, 8),
+            fuel: code_of(&cell(r, 9), &fuels),
+            tags: cell(r, 10),
+            notes: cell(r, 11),
             ..Default::default()
         })
         .collect();

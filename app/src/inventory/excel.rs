@@ -188,56 +188,25 @@ pub fn matrix(
 /// bounded reader ([`crate::import`]). Headers may be the Chinese or the English ones, in any order; blank rows are
 /// skipped. Cell problems are left to the intake's validation, row by row.
 pub fn read_batch(bytes: &[u8], lang: Lang) -> Result<Vec<IntakeInput>, AppError> {
-    let grid = crate::import::read_grid(bytes, lang, crate::import::Limits::BATCH)?;
-    let mut rows = grid.into_iter();
-    let Some(head) = rows.next() else {
-        return Err(AppError::invalid("file", lang.t("import.empty")));
-    };
-    let mut index = [None; 9];
-    for (i, h) in head.iter().enumerate() {
-        let h = h.trim();
-        if let Some(k) = COLUMNS
-            .iter()
-            .position(|(zh, en, _)| h == *zh || h.eq_ignore_ascii_case(en))
-        {
-            index[k] = Some(i);
-        }
-    }
-    let missing: Vec<&str> = COLUMNS
+    let t = crate::import::Table::read(
+        bytes,
+        lang,
+        &COLUMNS,
+        &["status", "list_price", "arrival_date"],
+    )?;
+    let cell = |row: &[String], k: usize| t.cell(row, k);
+    Ok(t.rows
         .iter()
-        .zip(index)
-        .filter(|((_, en, _), i)| {
-            i.is_none() && !matches!(*en, "status" | "list_price" | "arrival_date")
-        })
-        .map(|((zh, _, _), _)| *zh)
-        .collect();
-    if !missing.is_empty() {
-        return Err(AppError::invalid(
-            "file",
-            lang.tf(
-                "import.missing_columns",
-                &[("columns", &missing.join("、"))],
-            ),
-        ));
-    }
-    let cell = |row: &[String], k: usize| -> String {
-        index[k]
-            .and_then(|i| row.get(i))
-            .map(|s| s.trim().to_owned())
-            .unwrap_or_default()
-    };
-    Ok(rows
-        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
         .map(|r| IntakeInput {
-            vin: cell(&r, 0),
-            model: cell(&r, 1),
-            trim: cell(&r, 2),
-            color: cell(&r, 3),
-            warehouse: cell(&r, 4),
-            status: cell(&r, 5),
-            cost: cell(&r, 6),
-            list_price: cell(&r, 7),
-            arrival_date: cell(&r, 8),
+            vin: cell(r, 0),
+            model: cell(r, 1),
+            trim: cell(r, 2),
+            color: cell(r, 3),
+            warehouse: cell(r, 4),
+            status: cell(r, 5),
+            cost: cell(r, 6),
+            list_price: cell(r, 7),
+            arrival_date: cell(r, 8),
         })
         .collect())
 }
