@@ -130,6 +130,58 @@ pub mod service {
         active: bool,
     }
 
+    /// A sign-in try's reservations (address and account) while its outcome is unknown.
+    /// Dropped before it is settled — the request was abandoned or failed before a
+    /// password was checked — it gives both back, so an unchecked try never counts as a
+    /// failure (nor leaves a delay behind for the next person at the same address).
+    struct Reserved {
+        db: crate::db::Db,
+        address: String,
+        account: String,
+        settled: bool,
+    }
+
+    impl Reserved {
+        /// The password was checked and was wrong: the reservations stand as failures.
+        fn keep(mut self) {
+            self.settled = true;
+        }
+
+        /// No password was checked: both reservations are given back.
+        async fn give_back(mut self) -> crate::db::DbResult<()> {
+            self.settled = true;
+            throttle::refund(&self.db, &self.address, throttle::Limits::ADDRESS).await?;
+            throttle::refund(&self.db, &self.account, throttle::Limits::ACCOUNT).await
+        }
+
+        /// The password was right: the account's failures are forgotten, and this try's
+        /// reservation at the address is given back.
+        async fn succeeded(mut self) -> crate::db::DbResult<()> {
+            self.settled = true;
+            throttle::succeeded(&self.db, &self.account).await?;
+            throttle::refund(&self.db, &self.address, throttle::Limits::ADDRESS).await
+        }
+    }
+
+    impl Drop for Reserved {
+        fn drop(&mut self) {
+            if self.settled {
+                return;
+            }
+            let (db, address, account) = (
+                self.db.clone(),
+                std::mem::take(&mut self.address),
+                std::mem::take(&mut self.account),
+            );
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(async move {
+                    let _ = throttle::refund(&db, &address, throttle::Limits::ADDRESS).await;
+                    let _ = throttle::refund(&db, &account, throttle::Limits::ACCOUNT).await;
+                });
+            }
+        }
+    }
+
     /// "Try again in …": seconds for short waits, minutes for long ones.
     fn too_many(lang: Lang, secs: i64) -> AppError {
         let message = if secs < 60 {
@@ -194,7 +246,7 @@ pub mod service {
                 if subject == &account {
                     // No password is checked: the address's reservation is given back, so
                     // it counts checks, not refusals.
-                    throttle::refund(&st.db, &address).await?;
+                    throttle::refund(&st.db, &address, throttle::Limits::ADDRESS).await?;
                 }
                 let secs = (wait_ms + 999) / 1000;
                 audit::record(
@@ -208,6 +260,14 @@ pub mod service {
                 return Err(too_many(lang, secs));
             }
         }
+        // From here until the outcome is known, both reservations are given back if the
+        // try ends early (the client went away, the database failed).
+        let reserved = Reserved {
+            db: st.db.clone(),
+            address,
+            account,
+            settled: false,
+        };
 
         let user: Option<UserRow> = sql(
             "SELECT id, username, display_name, role, store_id, password_hash, active
@@ -227,8 +287,7 @@ pub mod service {
         )
         .await
         else {
-            throttle::refund(&st.db, &address).await?;
-            throttle::refund(&st.db, &account).await?;
+            reserved.give_back().await?;
             return Err(too_many(lang, 1));
         };
         let verified = match &user {
@@ -250,6 +309,8 @@ pub mod service {
         let user = match user {
             Some(u) if verified && u.active => u,
             other => {
+                // A checked password that did not let the person in: a failure.
+                reserved.keep();
                 sql("INSERT INTO login_failures (at, username, ip) VALUES ($1, $2, $3)")
                     .bind(now)
                     .bind(&username)
@@ -278,8 +339,7 @@ pub mod service {
             }
         };
         let role: Role = user.role.parse().map_err(AppError::internal)?;
-        throttle::succeeded(&st.db, &account).await?;
-        throttle::refund(&st.db, &address).await?;
+        reserved.succeeded().await?;
         let token = session::create(&st.db, user.id, ip, user_agent, &st.sessions).await?;
         sql("DELETE FROM login_failures WHERE username = $1")
             .bind(&username)

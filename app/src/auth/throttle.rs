@@ -102,14 +102,17 @@ pub async fn succeeded(db: &Db, subject: &str) -> DbResult<()> {
         .map(drop)
 }
 
-/// A try of `subject` succeeded, but others from it may not have (an address shared by a
-/// showroom): only this try's reservation is given back.
-pub async fn refund(db: &Db, subject: &str) -> DbResult<()> {
-    sql(
-        "UPDATE login_throttle SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END
-         WHERE subject = $1",
-    )
+/// A try of `subject` succeeded, or was never checked: only this try's reservation is
+/// given back (others from the same address — a showroom — may have failed). When what
+/// remains is within the free tries, the delay this reservation may have set goes too, so
+/// one person's success never makes the next person wait.
+pub async fn refund(db: &Db, subject: &str, limits: Limits) -> DbResult<()> {
+    sql("UPDATE login_throttle
+         SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
+             next_at = CASE WHEN failures - 1 < $2 THEN 0 ELSE next_at END
+         WHERE subject = $1")
     .bind(subject)
+    .bind(limits.free)
     .execute(db)
     .await
     .map(drop)

@@ -184,6 +184,32 @@ both_dbs!(
 );
 
 both_dbs!(
+    one_persons_success_at_a_busy_address_leaves_no_wait_for_the_next,
+    |app| async move {
+        // A showroom's shared address with 19 failures behind it (one short of a delay):
+        // each right password still gets straight in, one after another.
+        app.seed_demo().await;
+        app.login_as("sh.manager").await;
+        sql("UPDATE login_throttle SET failures = 19 WHERE subject LIKE 'address:%'")
+            .execute(&app.db)
+            .await
+            .unwrap();
+        for user in ["sh.sales", "sh.manager", "sh.sales"] {
+            let res = app
+                .call("login", &[("username", user), ("password", DEMO_PASSWORD)])
+                .await;
+            assert_eq!(res.status(), 200, "{user} waits for nobody");
+        }
+        let (failures, next_at): (i64, i64) =
+            sql("SELECT failures, next_at FROM login_throttle WHERE subject LIKE 'address:%'")
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+        assert_eq!((failures, next_at), (19, 0), "the failures stand, no delay");
+    }
+);
+
+both_dbs!(
     forty_guesses_at_once_get_at_most_five_password_checks,
     |app| async move {
         app.seed_demo().await;
