@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("crm/customers/new") view=crm::pages::new_customer::NewCustomerPage ssr=SsrMode::InOrder />
                     <Route path=path!("crm/customers/:id") view=crm::pages::customer::CustomerPage ssr=SsrMode::InOrder />
                     <Route path=path!("crm/leads") view=crm::pages::leads::LeadsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("crm/leads/list") view=crm::pages::lead_list::LeadListPage ssr=SsrMode::InOrder />
                     <Route path=path!("crm/follow-ups") view=crm::pages::follow_ups::FollowUpsPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/users") view=admin::pages::AdminUsersPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/stores") view=admin::pages::AdminStoresPage ssr=SsrMode::InOrder />

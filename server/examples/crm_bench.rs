@@ -94,6 +94,25 @@ async fn fill(db: &Db, target: i64) -> anyhow::Result<()> {
         }
         tx.commit().await?;
     }
+    // Every customer has a lead, spread over the stages (one in five never contacted),
+    // and every fourth an open follow-up from ten days ago to ten days ahead.
+    sql("INSERT INTO leads (customer_id, store_id, owner_id, stage, last_contact_at, created_at, updated_at)
+         SELECT c.id, c.store_id, c.owner_id,
+            CASE c.id % 6 WHEN 0 THEN 'new' WHEN 1 THEN 'contacted' WHEN 2 THEN 'test_drive'
+                WHEN 3 THEN 'negotiating' WHEN 4 THEN 'won' ELSE 'lost' END,
+            CASE WHEN c.id % 5 = 0 THEN NULL ELSE c.created_at END, c.created_at, c.created_at
+         FROM customers c WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.customer_id = c.id)")
+    .execute(db)
+    .await?;
+    let now = chrono::Utc::now().timestamp_millis();
+    sql("INSERT INTO follow_ups (customer_id, store_id, owner_id, due_at, channel, goal, created_at, created_by)
+         SELECT c.id, c.store_id, c.owner_id, $1 + (c.id % 21 - 10) * 86400000, 'call', '回访', c.created_at, 'bench'
+         FROM customers c
+         WHERE c.id % 4 = 0 AND c.owner_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.customer_id = c.id)")
+    .bind(now)
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -172,6 +191,23 @@ async fn bench(name: &str, url: DbUrl, customers: i64) -> anyhow::Result<()> {
         time_get(&client, &url, key, 3).await?; // warm-up
         let (p50, p95, total) = time_get(&client, &url, key, 30).await?;
         println!("[{name}] {label:<34} median {p50:6.1} ms  p95 {p95:6.1} ms  ({total} matches)");
+    }
+    for (label, key, query) in [
+        ("leads, group: newest first", &gm, ""),
+        ("leads, group: 30 days quiet", &gm, "?quiet_days=30"),
+        ("leads, group: follow-up overdue", &gm, "?next=overdue"),
+        ("leads, store SH01: 试驾", &manager, "?stage=test_drive"),
+        ("leads, store SH01: none planned", &manager, "?next=none"),
+        (
+            "leads, store SH01: auto-show source",
+            &manager,
+            "?source=auto_show",
+        ),
+    ] {
+        let url = format!("{base}/api/v1/leads{query}");
+        time_get(&client, &url, key, 3).await?; // warm-up
+        let (p50, p95, _) = time_get(&client, &url, key, 30).await?;
+        println!("[{name}] {label:<34} median {p50:6.1} ms  p95 {p95:6.1} ms");
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

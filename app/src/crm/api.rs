@@ -4,7 +4,7 @@
 use super::domain::{
     customer::{CustomerFilter, CustomerRow, DuplicateHit},
     follow_up::FollowUpRow,
-    lead::LeadRow,
+    lead::{LeadFilter, LeadItem, LeadRow},
 };
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -189,6 +189,18 @@ pub async fn customer_leads(customer_id: i64) -> Result<Vec<LeadRow>, AppError> 
 #[server(prefix = "/sfn", endpoint = "crm/leads")]
 pub async fn list_leads() -> Result<Vec<LeadRow>, AppError> {
     service::leads::list(&Ctx::current()?, None, None).await
+}
+
+/// The lead list: the leads that pass the filter (at most 500).
+#[server(prefix = "/sfn", endpoint = "crm/lead_list")]
+pub async fn lead_list(filter: LeadFilter) -> Result<Vec<LeadItem>, AppError> {
+    service::leads::search(&Ctx::current()?, &filter, LeadFilter::MAX_LIST).await
+}
+
+/// The salespeople the caller may filter leads by (id, name).
+#[server(prefix = "/sfn", endpoint = "crm/lead_owners")]
+pub async fn lead_owners() -> Result<Vec<(i64, String)>, AppError> {
+    service::leads::owners(&Ctx::current()?).await
 }
 
 #[server(prefix = "/sfn", endpoint = "crm/move_lead")]

@@ -1,7 +1,10 @@
 //! Customer spreadsheets: the list as .xlsx, the import template, and reading a filled-in
 //! template back through the bounded reader ([`crate::import`]).
 
-use super::domain::customer::{CustomerInput, CustomerItem, Fuel, Source};
+use super::domain::{
+    customer::{CustomerInput, CustomerItem, Fuel, Source},
+    lead::LeadItem,
+};
 use crate::{
     error::AppError,
     i18n::Lang,
@@ -80,6 +83,53 @@ pub fn customers(rows: &[CustomerItem], lang: Lang) -> Result<Vec<u8>, AppError>
         }
         if !rows.is_empty() {
             ws.autofilter(0, 0, rows.len() as u32, 5)?;
+        }
+        wb.save_to_buffer()
+    };
+    build().map_err(xlsx_err)
+}
+
+/// The lead list as filtered: customer, stage, owner, source, last contact, next
+/// follow-up, and a lost lead's reason (times in the stores' local time).
+pub fn leads(rows: &[LeadItem], lang: Lang) -> Result<Vec<u8>, AppError> {
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name(lang.t("crm.lead_list"))?;
+        header(
+            ws,
+            &[
+                lang.t("customer.name"),
+                lang.t("lead.stage"),
+                lang.t("customer.owner"),
+                lang.t("customer.source"),
+                lang.t("lead.last_contact"),
+                lang.t("follow_up.next"),
+                lang.t("lead.lost_reason"),
+                lang.t("lead.updated"),
+            ],
+        )?;
+        let time = |ms: Option<i64>| ms.map(crate::clock::local_time).unwrap_or_default();
+        for (i, item) in rows.iter().enumerate() {
+            let (r, l) = (i as u32 + 1, &item.lead);
+            ws.write_string(r, 0, &l.customer_name)?;
+            ws.write_string(r, 1, lang.t(l.stage.label_key()))?;
+            ws.write_string(r, 2, l.owner_name.clone().unwrap_or_default())?;
+            ws.write_string(r, 3, lang.t(item.source.label_key()))?;
+            let contact = match l.last_contact_at {
+                Some(at) => crate::clock::local_time(at),
+                None => lang.t("lead.never").to_owned(),
+            };
+            ws.write_string(r, 4, contact)?;
+            ws.write_string(r, 5, time(item.next_due_at))?;
+            let reason = super::domain::LostReason::parse(&l.lost_reason)
+                .map(|r| lang.t(r.label_key()))
+                .unwrap_or_default();
+            ws.write_string(r, 6, reason)?;
+            ws.write_string(r, 7, time(Some(l.updated_at)))?;
+        }
+        if !rows.is_empty() {
+            ws.autofilter(0, 0, rows.len() as u32, 7)?;
         }
         wb.save_to_buffer()
     };

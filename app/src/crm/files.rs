@@ -1,10 +1,13 @@
-//! CRM's downloads and upload: the customer list as .xlsx (same filter as the page), the
-//! import template, and the import itself (with a dry run that only reports).
+//! CRM's downloads and upload: the customer and lead lists as .xlsx (same filters as the
+//! pages), the import template, and the import itself (with a dry run that only reports).
 
 use super::{
-    domain::customer::CustomerFilter,
+    domain::{customer::CustomerFilter, lead::LeadFilter},
     excel,
-    service::customers::{self, ImportReport},
+    service::{
+        self,
+        customers::{self, ImportReport},
+    },
 };
 use crate::{
     ctx::Ctx, error::AppError, inventory::domain::vehicle::urlencode, rest::ApiError,
@@ -23,6 +26,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/crm/customers.xlsx", get(customers_xlsx))
         .route("/crm/customer-template.xlsx", get(template_xlsx))
+        .route("/crm/leads.xlsx", get(leads_xlsx))
         .route(
             "/crm/import",
             post(import).layer(axum::extract::DefaultBodyLimit::max(
@@ -53,6 +57,24 @@ async fn customers_xlsx(
         &format!(
             "{}-{}",
             ctx.t("crm.customers"),
+            ctx.today().format("%Y%m%d")
+        ),
+    ))
+}
+
+/// The lead list as filtered on its page (same query), up to 50,000 rows.
+async fn leads_xlsx(
+    ctx: Ctx,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let f = LeadFilter::from_query(|k| q.get(k).cloned());
+    let rows = service::leads::search(&ctx, &f, LeadFilter::MAX_EXPORT).await?;
+    let bytes = excel::leads(&rows, ctx.lang())?;
+    Ok(xlsx(
+        bytes,
+        &format!(
+            "{}-{}",
+            ctx.t("crm.lead_list"),
             ctx.today().format("%Y%m%d")
         ),
     ))

@@ -1,9 +1,10 @@
 //! The CRM pages, one per file: 客户 (search and list), 新建客户, 客户档案, 线索看板,
-//! 客户跟进.
+//! 线索列表, 客户跟进.
 
 pub mod customer;
 pub mod customers;
 pub mod follow_ups;
+pub mod lead_list;
 pub mod leads;
 pub mod new_customer;
 

@@ -5,7 +5,7 @@ use super::{
     domain::{
         customer::{CustomerFilter, CustomerInput, CustomerRow},
         follow_up::{DueView, FollowUpInput, FollowUpRow},
-        lead::{LeadRow, LeadStage, StageMove},
+        lead::{LeadFilter, LeadItem, LeadStage, StageMove},
     },
     service::{self, customers::CustomerPage},
 };
@@ -101,21 +101,14 @@ async fn update_customer(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct LeadQuery {
-    #[param(inline)]
-    stage: Option<LeadStage>,
-    customer_id: Option<i64>,
-}
-
-/// Leads the key may see, newest change first (at most 500).
-#[utoipa::path(get, path = "/leads", tag = "crm", params(LeadQuery),
-    responses((status = 200, body = [LeadRow]),
+/// Leads the key may see, filtered by stage, customer, owner, source, days since the last
+/// contact and the next follow-up; newest change first (at most 500).
+#[utoipa::path(get, path = "/leads", tag = "crm", params(LeadFilter),
+    responses((status = 200, body = [LeadItem]),
               (status = 403, body = Problem, content_type = "application/problem+json")))]
-async fn list_leads(ctx: Ctx, ApiQuery(q): ApiQuery<LeadQuery>) -> ApiResult<Json<Vec<LeadRow>>> {
+async fn list_leads(ctx: Ctx, ApiQuery(f): ApiQuery<LeadFilter>) -> ApiResult<Json<Vec<LeadItem>>> {
     Ok(Json(
-        service::leads::list(&ctx, q.stage, q.customer_id).await?,
+        service::leads::search(&ctx, &f, LeadFilter::MAX_LIST).await?,
     ))
 }
 

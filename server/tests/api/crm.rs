@@ -10,8 +10,8 @@ use app::{
         domain::{
             customer::{CustomerFilter, CustomerInput},
             follow_up::{parse_local, DueView, FollowUpInput},
-            lead::StageMove,
-            LeadStage,
+            lead::{LeadFilter, NextFollowUp, StageMove},
+            LeadStage, Source,
         },
         service::{customers, follow_ups, leads},
     },
@@ -666,6 +666,195 @@ both_dbs!(
             .unwrap_err()
             .status_code(),
             403
+        );
+    }
+);
+
+both_dbs!(
+    the_lead_list_filters_by_stage_owner_source_contact_and_next_follow_up,
+    |app| async move {
+        app.seed_demo().await;
+        let a = app.ctx_as("sh.sales").await;
+        let b = app.ctx_as("sh.sales2").await;
+        let show = customers::create(
+            &a,
+            &CustomerInput {
+                source: "auto_show".into(),
+                ..person("车展客", "13900011111")
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        let quiet = customers::create(&a, &person("沉默客", "13900011112"), None)
+            .await
+            .unwrap();
+        let other = customers::create(&b, &person("别人的", "13900011113"), None)
+            .await
+            .unwrap();
+        // One contacted today with a follow-up tomorrow; one never contacted and overdue.
+        let lead_of = |id| {
+            let a = a.clone();
+            async move { leads::list(&a, None, Some(id)).await.unwrap().remove(0) }
+        };
+        let l = lead_of(show).await;
+        leads::move_stage(
+            &a,
+            l.id,
+            &StageMove {
+                to: "test_drive".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
+        let local = |t: chrono::DateTime<chrono::Utc>| {
+            (t + chrono::Duration::hours(8))
+                .format("%Y-%m-%dT%H:%M")
+                .to_string()
+        };
+        let plan = |id, due: String| FollowUpInput {
+            customer_id: id,
+            due,
+            channel: "call".into(),
+            goal: "回访".into(),
+        };
+        follow_ups::create(&a, &plan(show, local(tomorrow)))
+            .await
+            .unwrap();
+        follow_ups::create(
+            &a,
+            &plan(quiet, local(chrono::Utc::now() - chrono::Duration::days(3))),
+        )
+        .await
+        .unwrap();
+        let ids = |f: LeadFilter| {
+            let a = a.clone();
+            async move {
+                leads::search(&a, &f, 500)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|i| i.lead.customer_id)
+                    .filter(|c| [show, quiet, other].contains(c))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            ids(LeadFilter::default()).await,
+            [show, quiet],
+            "B's lead is not A's to see"
+        );
+        let stage = LeadFilter {
+            stage: Some(LeadStage::TestDrive),
+            ..Default::default()
+        };
+        assert_eq!(ids(stage).await, [show]);
+        let source = LeadFilter {
+            source: Some(Source::AutoShow),
+            ..Default::default()
+        };
+        assert_eq!(ids(source).await, [show]);
+        let silent = LeadFilter {
+            quiet_days: Some(1),
+            ..Default::default()
+        };
+        assert_eq!(ids(silent).await, [quiet], "contacted today is not quiet");
+        let overdue = LeadFilter {
+            next: Some(NextFollowUp::Overdue),
+            ..Default::default()
+        };
+        assert_eq!(ids(overdue).await, [quiet]);
+        let week = LeadFilter {
+            next: Some(NextFollowUp::Week),
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(week).await,
+            [show],
+            "the overdue one's next task is not this week's"
+        );
+        let unplanned = LeadFilter {
+            next: Some(NextFollowUp::Unplanned),
+            ..Default::default()
+        };
+        assert_eq!(ids(unplanned).await, Vec::<i64>::new());
+        // A manager filters by owner and sees both salespeople's leads.
+        let m = app.ctx_as("sh.manager").await;
+        let b_id = b.principal().unwrap().user_id;
+        let by_b = leads::search(
+            &m,
+            &LeadFilter {
+                owner_id: b_id,
+                ..Default::default()
+            },
+            500,
+        )
+        .await
+        .unwrap();
+        assert!(by_b.iter().any(|i| i.lead.customer_id == other));
+        assert!(by_b.iter().all(|i| i.lead.owner_id == b_id));
+        let owners = leads::owners(&a).await.unwrap();
+        assert_eq!(owners.len(), 1, "a salesperson filters by themself only");
+        // Out-of-range days are refused by name (server function, REST).
+        let e = leads::search(
+            &a,
+            &LeadFilter {
+                quiet_days: Some(0),
+                ..Default::default()
+            },
+            500,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.fields()[0].field, "quiet_days");
+        app.login_as("sh.sales").await;
+        let key = api_key::create(
+            &app.db,
+            "sh",
+            Role::SalesManager,
+            Some(store_id(&app, "SH01").await),
+            None,
+        )
+        .await
+        .unwrap()
+        .1;
+        let rest = |q: &'static str| {
+            let (client, url, key) = (
+                app.client.clone(),
+                app.url(&format!("/api/v1/leads?{q}")),
+                key.clone(),
+            );
+            async move { client.get(url).bearer_auth(key).send().await.unwrap() }
+        };
+        assert_eq!(rest("quiet_days=1000").await.status(), 422);
+        let body: serde_json::Value = rest("source=auto_show&stage=test_drive")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["customer_id"] == show && l["source"] == "auto_show"));
+        // The export holds what the page shows, under the same filter.
+        let res = app.get("/crm/leads.xlsx?next=overdue").await;
+        assert_eq!(res.status(), 200);
+        let grid = app::import::read_grid(
+            &res.bytes().await.unwrap(),
+            app::i18n::Lang::ZhCn,
+            app::import::Limits::BATCH,
+        )
+        .unwrap();
+        assert_eq!(grid[0][0], "姓名 / 名称");
+        assert!(grid.iter().any(|r| r[0] == "沉默客" && r[4] == "从未联系"));
+        assert!(
+            !grid.iter().any(|r| r[0] == "车展客"),
+            "filtered like the page"
         );
     }
 );

@@ -132,6 +132,108 @@ impl StageMove {
     }
 }
 
+coded!(
+    /// Leads by their customer's next open follow-up.
+    NextFollowUp, "lead.next", {
+        Unplanned = "none",
+        Overdue = "overdue",
+        Today = "today",
+        Week = "week",
+    }
+);
+
+/// What the lead list is filtered by: stage, owner, the customer's source, how long since
+/// the last contact, and the next follow-up.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
+pub struct LeadFilter {
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(inline))]
+    pub stage: Option<LeadStage>,
+    #[serde(default)]
+    pub customer_id: Option<i64>,
+    /// Only this salesperson's leads.
+    #[serde(default)]
+    pub owner_id: Option<i64>,
+    /// Where the customer came from.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(inline))]
+    pub source: Option<super::customer::Source>,
+    /// Not contacted for at least this many days (never contacted counts too), 1 to 365.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(minimum = 1, maximum = 365))]
+    pub quiet_days: Option<i64>,
+    /// The customer's next open follow-up: none planned, overdue, today, this week.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(inline))]
+    pub next: Option<NextFollowUp>,
+}
+
+impl LeadFilter {
+    /// The most leads a list shows, and an export holds.
+    pub const MAX_LIST: i64 = 500;
+    pub const MAX_EXPORT: i64 = 50_000;
+
+    /// Reads a page's or a download's query leniently: an unknown value filters nothing
+    /// (the form only offers known ones), out-of-range days are clamped.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        let num = |k: &str| get(k).and_then(|v| v.trim().parse::<i64>().ok());
+        LeadFilter {
+            stage: get("stage").and_then(|v| LeadStage::parse(&v)),
+            customer_id: num("customer_id").filter(|v| *v > 0),
+            owner_id: num("owner_id").filter(|v| *v > 0),
+            source: get("source").and_then(|v| super::customer::Source::parse(&v)),
+            quiet_days: num("quiet_days").map(|d| d.clamp(1, 365)),
+            next: get("next").and_then(|v| NextFollowUp::parse(&v)),
+        }
+    }
+
+    /// The query string that gives this filter back (for links and the export).
+    pub fn query(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(s) = self.stage {
+            parts.push(format!("stage={}", s.code()));
+        }
+        if let Some(c) = self.customer_id {
+            parts.push(format!("customer_id={c}"));
+        }
+        if let Some(o) = self.owner_id {
+            parts.push(format!("owner_id={o}"));
+        }
+        if let Some(s) = self.source {
+            parts.push(format!("source={}", s.code()));
+        }
+        if let Some(d) = self.quiet_days {
+            parts.push(format!("quiet_days={d}"));
+        }
+        if let Some(n) = self.next {
+            parts.push(format!("next={}", n.code()));
+        }
+        parts.join("&")
+    }
+
+    /// The first bad value, as (field, translation key).
+    pub fn problem(&self) -> Option<(&'static str, &'static str)> {
+        if self.quiet_days.is_some_and(|d| !(1..=365).contains(&d)) {
+            return Some(("quiet_days", "lead.bad_quiet_days"));
+        }
+        None
+    }
+}
+
+/// A lead in the list: the lead, with its customer's source and next open follow-up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]
+pub struct LeadItem {
+    #[cfg_attr(feature = "ssr", sqlx(flatten))]
+    #[serde(flatten)]
+    pub lead: LeadRow,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub source: super::customer::Source,
+    pub next_due_at: Option<i64>,
+}
+
 /// A lead as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]
@@ -162,6 +264,48 @@ mod tests {
             to: stage.into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_lead_filter_reads_its_query_back_and_bounds_the_days() {
+        let f = LeadFilter {
+            stage: Some(LeadStage::TestDrive),
+            owner_id: Some(7),
+            source: Some(super::super::customer::Source::AutoShow),
+            quiet_days: Some(14),
+            next: Some(NextFollowUp::Unplanned),
+            ..Default::default()
+        };
+        let q = f.query();
+        assert_eq!(
+            q,
+            "stage=test_drive&owner_id=7&source=auto_show&quiet_days=14&next=none"
+        );
+        let map: std::collections::HashMap<String, String> = q
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        assert_eq!(LeadFilter::from_query(|k| map.get(k).cloned()), f);
+        let odd = LeadFilter::from_query(|k| match k {
+            "stage" => Some("sold".into()),
+            "quiet_days" => Some("100000".into()),
+            "owner_id" => Some("-3".into()),
+            _ => None,
+        });
+        assert_eq!(
+            (odd.stage, odd.quiet_days, odd.owner_id),
+            (None, Some(365), None)
+        );
+        assert_eq!(
+            LeadFilter {
+                quiet_days: Some(0),
+                ..Default::default()
+            }
+            .problem(),
+            Some(("quiet_days", "lead.bad_quiet_days"))
+        );
+        assert_eq!(f.problem(), None);
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub fn LeadsPage() -> impl IntoView {
     let user = use_current_user();
     view! {
         <Page title="crm.board">
+            <p class="actions"><a class="btn" href="/crm/leads/list" data-testid="lead-list-link">{lang.t("crm.lead_list")}</a></p>
             {action_error(move_lead.value())}
             {move || Suspend::new(async move {
                 let leads = leads.await?;

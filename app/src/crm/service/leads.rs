@@ -4,7 +4,10 @@ use super::{check_access, scope};
 use crate::{
     audit::AuditEntry,
     auth::Action,
-    crm::domain::lead::{LeadRow, LeadStage, StageMove},
+    crm::domain::{
+        follow_up::DueView,
+        lead::{LeadFilter, LeadItem, LeadRow, LeadStage, NextFollowUp, StageMove},
+    },
     ctx::Ctx,
     db::{sql, Where},
     error::AppError,
@@ -15,29 +18,112 @@ const ROW: &str = "SELECT l.id, l.customer_id, c.name AS customer_name, l.store_
         l.created_at, l.updated_at, l.version
      FROM leads l JOIN customers c ON c.id = l.customer_id LEFT JOIN users u ON u.id = l.owner_id";
 
+/// A lead with its customer's source and next open follow-up (the list and its export).
+const ITEM: &str = "SELECT l.id, l.customer_id, c.name AS customer_name, l.store_id, l.owner_id,
+        u.display_name AS owner_name, l.stage, l.model_id, l.lost_reason, l.lost_note, l.last_contact_at,
+        l.created_at, l.updated_at, l.version, c.source,
+        (SELECT MIN(f.due_at) FROM follow_ups f WHERE f.customer_id = l.customer_id AND f.done_at IS NULL) AS next_due_at
+     FROM leads l JOIN customers c ON c.id = l.customer_id LEFT JOIN users u ON u.id = l.owner_id";
+
 /// The leads the caller may see, optionally one stage's or one customer's, newest change
-/// first (at most 500).
-#[tracing::instrument(name = "crm.leads", skip_all)]
+/// first (at most 500): the board and a customer's page.
 pub async fn list(
     ctx: &Ctx,
     stage: Option<LeadStage>,
     customer_id: Option<i64>,
 ) -> Result<Vec<LeadRow>, AppError> {
+    let f = LeadFilter {
+        stage,
+        customer_id,
+        ..Default::default()
+    };
+    Ok(search(ctx, &f, LeadFilter::MAX_LIST)
+        .await?
+        .into_iter()
+        .map(|i| i.lead)
+        .collect())
+}
+
+/// The leads the caller may see that pass the filter, newest change first, at most
+/// `limit` (the list shows 500, an export up to 50,000).
+#[tracing::instrument(name = "crm.leads", skip_all)]
+pub async fn search(ctx: &Ctx, f: &LeadFilter, limit: i64) -> Result<Vec<LeadItem>, AppError> {
     let p = ctx.require(Action::ViewCustomers)?;
+    if let Some((field, key)) = f.problem() {
+        return Err(AppError::invalid(field, ctx.t(key)));
+    }
     let mut w = Where::new();
     w.and_sql("c.merged_into IS NULL");
     scope(&mut w, p, "l");
-    if let Some(s) = stage {
+    if let Some(s) = f.stage {
         w.and("l.stage = ?", s.code());
     }
-    if let Some(c) = customer_id {
+    if let Some(c) = f.customer_id {
         w.and("l.customer_id = ?", c);
     }
-    Ok(
-        w.build(ROW, "ORDER BY l.updated_at DESC, l.id DESC LIMIT 500")
-            .fetch_all(ctx.db())
-            .await?,
+    if let Some(o) = f.owner_id {
+        w.and("l.owner_id = ?", o);
+    }
+    if let Some(s) = f.source {
+        w.and("c.source = ?", s.code());
+    }
+    let now = ctx.now_ms();
+    if let Some(days) = f.quiet_days {
+        w.and(
+            "(l.last_contact_at IS NULL OR l.last_contact_at < ?)",
+            now - days * 86_400_000,
+        );
+    }
+    const OPEN: &str =
+        "SELECT 1 FROM follow_ups f WHERE f.customer_id = l.customer_id AND f.done_at IS NULL";
+    match f.next {
+        None => {}
+        Some(NextFollowUp::Unplanned) => {
+            w.and_sql(&format!("NOT EXISTS ({OPEN})"));
+        }
+        Some(next) => {
+            let view = match next {
+                NextFollowUp::Overdue => DueView::Overdue,
+                NextFollowUp::Today => DueView::Today,
+                _ => DueView::Week,
+            };
+            let (from, to) = view.range(now);
+            // The customer's *next* task falls in the range: none is due before it.
+            w.and(&format!("EXISTS ({OPEN} AND f.due_at < ?)"), to);
+            if view != DueView::Overdue {
+                w.and(&format!("NOT EXISTS ({OPEN} AND f.due_at < ?)"), from);
+            }
+        }
+    }
+    Ok(w.build(
+        ITEM,
+        &format!(
+            "ORDER BY l.updated_at DESC, l.id DESC LIMIT {}",
+            limit.clamp(1, LeadFilter::MAX_EXPORT)
+        ),
     )
+    .fetch_all(ctx.db())
+    .await?)
+}
+
+/// The salespeople whose leads the caller may filter by: the caller alone for a
+/// salesperson, the store's for its managers, everyone's for group roles.
+pub async fn owners(ctx: &Ctx) -> Result<Vec<(i64, String)>, AppError> {
+    let p = ctx.require(Action::ViewCustomers)?;
+    let mut w = Where::new();
+    w.and_sql("u.active AND u.role IN ('sales', 'sales_manager')");
+    if !p.role.is_group_wide() {
+        w.and("u.store_id = ?", p.store_id.unwrap_or(-1));
+    }
+    if p.role == crate::domain::Role::Sales {
+        w.and("u.id = ?", p.user_id.unwrap_or(-1));
+    }
+    Ok(w.build(
+        "SELECT u.id, u.display_name FROM users u",
+        "ORDER BY u.display_name LIMIT 500",
+    )
+    .fetch_all(ctx.db())
+    .await?)
 }
 
 /// Moves a lead along its stages; a loss records its reason and note. Moves outside the
