@@ -405,9 +405,9 @@ def main():
     streams = []
     for _ in range(8):
         conn = http.client.HTTPConnection(BASE.hostname, BASE.port, timeout=10)
-        conn.request("GET", "/events/stock", headers={"Cookie": manager})
+        conn.request("GET", "/events", headers={"Cookie": manager})
         streams.append((conn, conn.getresponse()))
-    a = request("GET", "/events/stock", cookie=manager, timeout=5)
+    a = request("GET", "/events", cookie=manager, timeout=5)
     case("11", f"a 9th live stream for one person ({[r.status for _, r in streams].count(200)} open)", 429, a.status)
     for conn, _ in streams:
         conn.close()

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod domain;
 pub mod pages;
+pub mod reminders;
 
 #[cfg(feature = "ssr")]
 pub mod excel;

@@ -1,5 +1,6 @@
-//! Live events for open pages, whatever the module: a topic (`stock`, later `orders`,
-//! `service`), the stores it concerns and a payload. Each event goes to an in-process
+//! Live events for open pages, whatever the module: a topic (`stock`, `follow_up`, later
+//! `orders`, `service`), the stores it concerns (and, for one person's things, the users)
+//! and a payload. Each event goes to an in-process
 //! broadcast; on PostgreSQL it goes through `NOTIFY forecourt_events` instead, sent in the
 //! changing transaction (so only committed changes are announced) and heard by every
 //! server process's `LISTEN`, which feeds its own broadcast.
@@ -21,6 +22,9 @@ pub struct Event {
     pub topic: String,
     /// The stores it happened in: a listener hears it when it may see one of them.
     pub store_ids: Vec<i64>,
+    /// When not empty, only these users hear it (a salesperson's own tasks).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub user_ids: Vec<i64>,
     /// What the topic's pages need to know (small: it travels through `NOTIFY`).
     pub payload: serde_json::Value,
 }
@@ -30,13 +34,28 @@ impl Event {
         Event {
             topic: topic.to_owned(),
             store_ids,
+            user_ids: Vec::new(),
             payload: serde_json::to_value(payload).unwrap_or_default(),
         }
+    }
+
+    /// Only for these users.
+    pub fn for_users(mut self, users: impl IntoIterator<Item = i64>) -> Self {
+        self.user_ids = users.into_iter().collect();
+        self.user_ids.sort_unstable();
+        self.user_ids.dedup();
+        self
     }
 
     /// Does a caller with this store scope (`None`: every store) care?
     pub fn concerns(&self, scope: Option<i64>) -> bool {
         scope.is_none_or(|s| self.store_ids.contains(&s))
+    }
+
+    /// Does this caller hear it: in their stores, and theirs if it names its users?
+    pub fn heard_by(&self, scope: Option<i64>, user: Option<i64>) -> bool {
+        self.concerns(scope)
+            && (self.user_ids.is_empty() || user.is_some_and(|u| self.user_ids.contains(&u)))
     }
 }
 
@@ -147,6 +166,17 @@ mod tests {
         assert!(e.concerns(None));
         assert!(e.concerns(Some(2)));
         assert!(!e.concerns(Some(3)));
+        let mine = Event::new("follow_up", vec![1], &()).for_users([7, 7]);
+        assert_eq!(mine.user_ids, [7]);
+        assert!(mine.heard_by(Some(1), Some(7)));
+        assert!(!mine.heard_by(Some(1), Some(8)), "someone else's task");
+        assert!(!mine.heard_by(None, None), "an API key is nobody");
+        assert!(!mine.heard_by(Some(2), Some(7)), "not in that store");
+        // What travels through NOTIFY comes back the same, with or without users.
+        for e in [e, mine] {
+            let back: Event = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+            assert_eq!(back, e);
+        }
     }
 
     #[test]

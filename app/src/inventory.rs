@@ -11,7 +11,6 @@
 
 pub mod api;
 pub mod domain;
-pub mod live;
 pub mod pages;
 pub mod widgets;
 

@@ -121,6 +121,8 @@ pub fn AppLayout() -> impl IntoView {
             <main class="content" id="main">
                 <Outlet />
             </main>
+            // Due-task notices appear here (see `crm::reminders`), read out politely.
+            <div id=crate::crm::reminders::NOTICES_ID class="notices" role="status" aria-live="polite"></div>
         </div>
     }
 }

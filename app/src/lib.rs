@@ -30,6 +30,8 @@ pub mod import;
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod stream;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, Title};

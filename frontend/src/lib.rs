@@ -1,6 +1,7 @@
 //! The WASM entry point. Pages are rendered on the server and work as they are; in the
 //! browser, only the islands hydrate (the intake and upload forms, the new API key form),
-//! live regions refresh when stock moves, destructive buttons ask first, and the service
+//! live regions refresh when something they show changes, searches answer as you type,
+//! due follow-ups raise a notice, destructive buttons ask first, and the service
 //! worker keeps the app for offline use.
 
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -10,7 +11,8 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
     app::components::confirm::install();
-    app::inventory::live::start();
+    app::components::live::start();
+    app::crm::reminders::start();
     mark_hydrated();
     register_service_worker();
 }

@@ -197,7 +197,11 @@ async fn bench(name: &str, url: DbUrl, customers: i64) -> anyhow::Result<()> {
         ("leads, group: 30 days quiet", &gm, "?quiet_days=30"),
         ("leads, group: follow-up overdue", &gm, "?next=overdue"),
         ("leads, store SH01: 试驾", &manager, "?stage=test_drive"),
-        ("leads, store SH01: none planned", &manager, "?next=none"),
+        (
+            "leads, store SH01: none planned",
+            &manager,
+            "?next=unplanned",
+        ),
         (
             "leads, store SH01: auto-show source",
             &manager,

@@ -266,7 +266,7 @@ async fn bench(name: &str, url: DbUrl, vehicles: i64) -> anyhow::Result<()> {
     // request to the event's arrival, and from the intake's response to it.
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Instant>();
     let stream = client
-        .get(format!("{base}/events/stock"))
+        .get(format!("{base}/events"))
         .bearer_auth(&clerk)
         .send()
         .await?;

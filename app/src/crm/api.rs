@@ -279,6 +279,13 @@ pub async fn follow_up_due_count() -> Result<i64, AppError> {
     service::follow_ups::due_count(&Ctx::current()?).await
 }
 
+/// The caller's open follow-ups coming due in the next hours: the open app announces
+/// each as it comes due.
+#[server(prefix = "/sfn", endpoint = "crm/upcoming_follow_ups")]
+pub async fn upcoming_follow_ups() -> Result<Vec<FollowUpRow>, AppError> {
+    service::follow_ups::upcoming(&Ctx::current()?).await
+}
+
 /// Merges the duplicate `other_id` (as typed) into customer `id`.
 #[server(prefix = "/sfn", endpoint = "crm/merge")]
 pub async fn merge_customers(id: i64, other_id: String) -> Result<(), AppError> {

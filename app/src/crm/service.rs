@@ -10,6 +10,19 @@ use crate::{auth::Principal, ctx::Ctx, db::Where, domain::Role, error::AppError}
 
 /// May `p` open a customer of `store_id` owned by `owner_id`? Refused with 403 and
 /// nothing about the record.
+/// The event topic of follow-up changes.
+pub const FOLLOW_UP_TOPIC: &str = "follow_up";
+
+/// The announcement that `owners`' follow-ups in `store_id` changed: their badges and
+/// lists refresh, their open apps look again for what comes due.
+pub(crate) fn follow_ups_changed(
+    store_id: i64,
+    owners: impl IntoIterator<Item = i64>,
+) -> crate::events::Event {
+    crate::events::Event::new(FOLLOW_UP_TOPIC, vec![store_id], &serde_json::json!({}))
+        .for_users(owners)
+}
+
 pub(crate) fn check_access(
     ctx: &Ctx,
     p: &Principal,

@@ -1,6 +1,6 @@
-//! Inventory's routes that are neither pages nor server functions: the live stock event
-//! stream, the Excel downloads and the batch-intake upload. Like the REST handlers, each
-//! reads the request and calls a service, which checks the caller.
+//! Inventory's routes that are neither pages nor server functions: the Excel downloads
+//! and the batch-intake upload. Like the REST handlers, each reads the request and calls
+//! a service, which checks the caller.
 
 use super::{
     domain::{
@@ -14,19 +14,14 @@ use crate::{ctx::Ctx, error::AppError, rest::ApiError, server::AppState};
 use axum::{
     extract::{Multipart, Query},
     http::{header, HeaderMap},
-    response::{
-        sse::{Event, KeepAlive, Sse},
-        IntoResponse, Redirect, Response,
-    },
+    response::{IntoResponse, Redirect, Response},
     routing::{get, post},
     Json, Router,
 };
-use futures::{Stream, StreamExt};
-use std::{collections::HashMap, convert::Infallible};
+use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/events/stock", get(stock_events))
         .route("/inventory/matrix.xlsx", get(matrix_xlsx))
         .route("/inventory/vehicles.xlsx", get(vehicles_xlsx))
         .route("/inventory/intake-template.xlsx", get(template_xlsx))
@@ -38,21 +33,6 @@ pub fn routes() -> Router<AppState> {
                 crate::import::UPLOAD_BODY_LIMIT,
             )),
         )
-}
-
-/// Server-sent events: `stock` whenever stock moves in a store the caller can see.
-/// The stream ends when the server shuts down.
-async fn stock_events(
-    ctx: Ctx,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let events = service::live::stock_events(&ctx)?.map(|e| {
-        Ok(Event::default()
-            .event("stock")
-            .json_data(&e.payload)
-            .unwrap_or_else(|_| Event::default().event("stock").data("{}")))
-    });
-    // A keep-alive every few seconds also tells a closed tab from an open one soon.
-    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(5))))
 }
 
 pub(crate) fn xlsx(bytes: Vec<u8>, name: &str) -> Response {

@@ -5,7 +5,6 @@
 
 pub mod alerts;
 pub mod catalog;
-pub mod live;
 pub mod matrix;
 pub mod transfers;
 pub mod vehicles;

@@ -858,3 +858,84 @@ both_dbs!(
         );
     }
 );
+
+both_dbs!(
+    a_planned_follow_up_reaches_its_owners_open_pages_only,
+    |app| async move {
+        use futures::StreamExt;
+        app.seed_demo().await;
+        let listen = |user: &'static str| {
+            let c = TestApp {
+                client: app.new_client(),
+                ..app.clone_handle()
+            };
+            async move {
+                c.login_as(user).await;
+                let res = c.get("/events").await;
+                assert_eq!(res.status(), 200);
+                res.bytes_stream()
+            }
+        };
+        let mut mine = listen("sh.sales").await;
+        let mut other = listen("sh.sales2").await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let sales = app.ctx_as("sh.sales").await;
+        let id = customers::create(&sales, &person("钱七", "13900012345"), None)
+            .await
+            .unwrap();
+        // Due in ten minutes: what the open app will announce; tomorrow's is not yet.
+        let local = |t: chrono::DateTime<chrono::Utc>| {
+            (t + chrono::Duration::hours(8))
+                .format("%Y-%m-%dT%H:%M:%S")
+                .to_string()
+        };
+        let plan = |due| FollowUpInput {
+            customer_id: id,
+            due,
+            channel: "wechat".into(),
+            goal: "发报价".into(),
+        };
+        let soon = follow_ups::create(
+            &sales,
+            &plan(local(chrono::Utc::now() + chrono::Duration::minutes(10))),
+        )
+        .await
+        .unwrap();
+        let later = follow_ups::create(
+            &sales,
+            &plan(local(chrono::Utc::now() + chrono::Duration::hours(30))),
+        )
+        .await
+        .unwrap();
+        let mut text = String::new();
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        while !text.contains("event: follow_up") {
+            let chunk = tokio::time::timeout_at(deadline, mine.next())
+                .await
+                .expect("the owner's page hears the new task within 5 s")
+                .expect("stream open")
+                .unwrap();
+            text.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        // Another salesperson of the same store hears nothing of it.
+        let quiet = tokio::time::timeout(std::time::Duration::from_millis(500), other.next()).await;
+        if let Ok(Some(Ok(chunk))) = quiet {
+            assert!(!String::from_utf8_lossy(&chunk).contains("event: follow_up"));
+        }
+        let upcoming: Vec<i64> = follow_ups::upcoming(&sales)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|f| f.id)
+            .collect();
+        assert!(upcoming.contains(&soon));
+        assert!(
+            !upcoming.contains(&later),
+            "30 hours ahead is not announced yet"
+        );
+        let theirs = follow_ups::upcoming(&app.ctx_as("sh.sales2").await)
+            .await
+            .unwrap();
+        assert!(theirs.iter().all(|f| f.id != soon), "only the owner's");
+    }
+);

@@ -232,7 +232,7 @@ both_dbs!(
         let with_key = |path: &str| c.get(app.url(path)).bearer_auth(&key).send();
         assert_eq!(with_key("/api/v1/me").await.unwrap().status(), 200);
         // Not on pages, server functions, downloads or the event stream.
-        for path in ["/", "/inventory/vehicles.xlsx", "/events/stock"] {
+        for path in ["/", "/inventory/vehicles.xlsx", "/events"] {
             let res = with_key(path).await.unwrap();
             assert_eq!(res.status(), 401, "{path}");
         }
@@ -310,7 +310,7 @@ both_dbs!(
         use futures::StreamExt;
         app.seed_demo().await;
         app.login_as("sh.sales").await;
-        let res = app.get("/events/stock").await;
+        let res = app.get("/events").await;
         assert_eq!(res.status(), 200);
         let mut stream = res.bytes_stream();
         // Signing out ends the open stream within a few seconds.
@@ -327,18 +327,18 @@ both_dbs!(
 
         app.login_as("sh.sales").await;
         let mut open = Vec::new();
-        for _ in 0..app::inventory::service::live::MAX_STREAMS {
-            let res = app.get("/events/stock").await;
+        for _ in 0..app::stream::MAX_STREAMS {
+            let res = app.get("/events").await;
             assert_eq!(res.status(), 200);
             open.push(res);
         }
-        let res = app.get("/events/stock").await;
+        let res = app.get("/events").await;
         assert_eq!(res.status(), 429, "one stream too many");
         drop(open);
         // The server notices closed streams at its next keep-alive (every few seconds).
         let freed = tokio::time::timeout(std::time::Duration::from_secs(15), async {
             loop {
-                if app.get("/events/stock").await.status() == 200 {
+                if app.get("/events").await.status() == 200 {
                     break;
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(500)).await;

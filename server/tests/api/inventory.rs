@@ -687,7 +687,7 @@ both_dbs!(stock_changes_reach_open_event_streams, |app| async move {
         };
         async move {
             c.login_as(user).await;
-            let res = c.get("/events/stock").await;
+            let res = c.get("/events").await;
             assert_eq!(res.status(), 200);
             assert!(res.headers()["content-type"]
                 .to_str()
@@ -741,7 +741,7 @@ both_dbs!(stock_changes_reach_open_event_streams, |app| async move {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let res = anon.get(app.url("/events/stock")).send().await.unwrap();
+    let res = anon.get(app.url("/events")).send().await.unwrap();
     assert_ne!(res.status(), 200);
 });
 

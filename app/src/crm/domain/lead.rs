@@ -135,7 +135,7 @@ impl StageMove {
 coded!(
     /// Leads by their customer's next open follow-up.
     NextFollowUp, "lead.next", {
-        Unplanned = "none",
+        Unplanned = "unplanned",
         Overdue = "overdue",
         Today = "today",
         Week = "week",
@@ -279,7 +279,7 @@ mod tests {
         let q = f.query();
         assert_eq!(
             q,
-            "stage=test_drive&owner_id=7&source=auto_show&quiet_days=14&next=none"
+            "stage=test_drive&owner_id=7&source=auto_show&quiet_days=14&next=unplanned"
         );
         let map: std::collections::HashMap<String, String> = q
             .split('&')

@@ -1,5 +1,5 @@
 //! 客户: search by name, pinyin initials, the last 4 digits or the whole mobile; a plain
-//! GET form, so it works without JavaScript.
+//! GET form, so it works without JavaScript, whose results follow the typing with it.
 
 use crate::{
     auth::Action,
@@ -75,7 +75,9 @@ pub fn CustomersPage() -> impl IntoView {
                     }
                 }).collect();
                 Ok::<_, AppError>(view! {
-                    <Form method="GET" action="/crm/customers" attr:class="filters" attr:role="search">
+                    // Results follow the typing (debounced) with JavaScript; a plain search without.
+                    <Form method="GET" action="/crm/customers" attr:class="filters" attr:role="search"
+                        attr:data-search-live="">
                         <div class="field">
                             <label for="customer-q">{lang.t("crm.search")}</label>
                             <input id="customer-q" name="q" type="search" value=query.clone() maxlength="50"
@@ -92,12 +94,14 @@ pub fn CustomersPage() -> impl IntoView {
                             crate::inventory::domain::vehicle::urlencode(&query), if consent { "1" } else { "" })
                             rel="external" download>{lang.t("common.export_xlsx")}</a>
                     </Form>
+                    <div id="customer-results" data-live-region>
                     <p class="muted" data-testid="customer-total">{lang.tf("crm.n_customers", &[("n", &page.total.to_string())])}</p>
                     <DataTable columns rows empty=lang.t("crm.no_customers") testid="customers-table" />
                     <nav class="pager">
                         {prev.map(|href| view! { <a class="btn" href=href>{lang.t("common.prev")}</a> })}
                         {next.map(|href| view! { <a class="btn" href=href>{lang.t("common.next")}</a> })}
                     </nav>
+                    </div>
                     {may_edit.then(|| view! { <ImportCard /> })}
                 })
             })}

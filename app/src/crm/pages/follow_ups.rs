@@ -32,6 +32,11 @@ pub fn FollowUpsPage() -> impl IntoView {
     let complete = ServerAction::<CompleteFollowUp>::new();
     view! {
         <Page title="crm.follow_ups">
+            <p class="actions">
+                <button type="button" class="btn" hidden data-notify-ask="" data-testid="notify-ask">
+                    {lang.t("follow_up.allow_notifications")}
+                </button>
+            </p>
             {action_error(complete.value())}
             {move || Suspend::new(async move {
                 let rows = list.await?;
@@ -55,10 +60,13 @@ pub fn FollowUpsPage() -> impl IntoView {
                             </a>
                         })}
                     </nav>
+                    // A live region: tasks planned or done elsewhere show up without a reload.
+                    <div id="follow-up-live" data-live-region>
                     {empty.then(|| view! { <p class="muted empty">{lang.t("follow_up.none")}</p> })}
                     <ul class="follow-ups" data-testid="follow-up-list">
                         {rows.into_iter().map(|f| view! { <FollowUpItem f may_edit complete /> }).collect_view()}
                     </ul>
+                    </div>
                 })
             })}
         </Page>

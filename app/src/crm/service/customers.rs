@@ -519,7 +519,11 @@ pub async fn reassign(ctx: &Ctx, id: i64, owner_id: Option<i64>) -> Result<(), A
             .after(&serde_json::json!({ "owner": owner_id, "follow_ups_moved": moved })),
     )
     .await?;
+    // The old and the new owner's badges change with the tasks that moved.
+    let event = super::follow_ups_changed(c.store_id, c.owner_id.into_iter().chain(owner_id));
+    ctx.events().stage(&mut tx, &event).await?;
     tx.commit().await?;
+    ctx.events().committed(event);
     Ok(())
 }
 

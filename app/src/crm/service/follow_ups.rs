@@ -1,6 +1,6 @@
 //! Follow-up tasks: planned, listed by 今日 / 逾期 / 本周, completed with an outcome.
 
-use super::{check_access, scope};
+use super::{check_access, follow_ups_changed as changed, scope};
 use crate::{
     audit::AuditEntry,
     auth::Action,
@@ -56,7 +56,10 @@ pub async fn create(ctx: &Ctx, input: &FollowUpInput) -> Result<i64, AppError> {
             .after(&serde_json::json!({ "customer": f.customer_id, "due_at": f.due_at, "channel": f.channel.code() })),
     )
     .await?;
+    let event = changed(customer.store_id, [owner]);
+    ctx.events().stage(&mut tx, &event).await?;
     tx.commit().await?;
+    ctx.events().committed(event);
     Ok(id)
 }
 
@@ -81,14 +84,14 @@ pub async fn complete(ctx: &Ctx, id: i64, outcome: &str) -> Result<(), AppError>
     }
     let now = ctx.now_ms();
     let mut tx = ctx.db().begin().await?;
-    let changed =
+    let updated =
         sql("UPDATE follow_ups SET done_at = $1, outcome = $2 WHERE id = $3 AND done_at IS NULL")
             .bind(now)
             .bind(&outcome)
             .bind(id)
             .execute(&mut tx)
             .await?;
-    if changed == 0 {
+    if updated == 0 {
         return Err(AppError::Conflict(ctx.t("follow_up.already_done").into()));
     }
     sql("UPDATE leads SET last_contact_at = $1 WHERE customer_id = $2 AND stage NOT IN ('won', 'lost')")
@@ -103,7 +106,10 @@ pub async fn complete(ctx: &Ctx, id: i64, outcome: &str) -> Result<(), AppError>
             .after(&serde_json::json!({ "outcome": outcome })),
     )
     .await?;
+    let event = changed(store_id, [owner_id]);
+    ctx.events().stage(&mut tx, &event).await?;
     tx.commit().await?;
+    ctx.events().committed(event);
     Ok(())
 }
 
@@ -150,6 +156,26 @@ pub async fn due_count(ctx: &Ctx) -> Result<i64, AppError> {
     .await?)
 }
 
+/// The caller's open follow-ups coming due from a minute ago to 12 hours ahead (at most
+/// 50): what the open app announces as each comes due.
+pub async fn upcoming(ctx: &Ctx) -> Result<Vec<FollowUpRow>, AppError> {
+    let p = ctx.require(Action::ViewCustomers)?;
+    let now = ctx.now_ms();
+    Ok(sql(format!(
+        "{ROW} WHERE f.owner_id = $1 AND f.done_at IS NULL AND f.due_at >= $2 AND f.due_at < $3
+         ORDER BY f.due_at, f.id LIMIT 50"
+    ))
+    .bind(p.user_id.unwrap_or(-1))
+    .bind(now - UPCOMING_PAST_MS)
+    .bind(now + UPCOMING_AHEAD_MS)
+    .fetch_all(ctx.db())
+    .await?)
+}
+
+/// How far back and ahead [`upcoming`] looks.
+pub const UPCOMING_PAST_MS: i64 = 60_000;
+pub const UPCOMING_AHEAD_MS: i64 = 12 * 3_600_000;
+
 /// Plans every task of a template for a customer in one step (one audit entry).
 #[tracing::instrument(name = "crm.plan_template", skip_all)]
 pub async fn apply_template(
@@ -192,6 +218,9 @@ pub async fn apply_template(
             .after(&serde_json::json!({ "template": template.code(), "follow_ups": ids })),
     )
     .await?;
+    let event = changed(customer.store_id, [owner]);
+    ctx.events().stage(&mut tx, &event).await?;
     tx.commit().await?;
+    ctx.events().committed(event);
     Ok(ids)
 }
