@@ -113,3 +113,107 @@ test("another salesperson's customer is refused with nothing of it shown", async
   await expect(theirs.getByText(`王私有${mobile.slice(-4)}`)).toHaveCount(0);
   await other.close();
 });
+
+/** Now plus `seconds`, in Shanghai, as the follow-up form takes it (with seconds). */
+function shanghaiIn(seconds: number): string {
+  const t = new Date(Date.now() + seconds * 1000);
+  return t.toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' }).replace(' ', 'T');
+}
+
+async function badgeCount(page: Page): Promise<number> {
+  const badge = page.getByTestId('follow-up-badge');
+  if ((await badge.count()) === 0) return 0;
+  const text = (await badge.textContent()) ?? '0';
+  return text === '99+' ? 100 : Number(text);
+}
+
+test('a follow-up planned elsewhere shows in the badge and 今日 without a reload, and raises a notice when due', async ({ page, context, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, 'live updates need JavaScript; without it the next page shows them');
+  const mobile = freshMobile();
+  const name = `实时${mobile.slice(-4)}`;
+  await login(page, 'sh.sales2');
+  await gotoHydrated(page, '/crm/follow-ups?view=today');
+  await expect(page.locator('body[data-live="on"]')).toBeAttached({ timeout: 10_000 });
+  const before = await badgeCount(page);
+
+  // Another tab of the same person creates a customer and plans a call in a few seconds.
+  const other = await context.newPage();
+  await createCustomer(other, name, mobile);
+  const customerId = new URL(other.url()).pathname.split('/').pop()!;
+  const goal = `报价 ${mobile}`;
+  const res = await other.request.post('/sfn/crm/plan_follow_up', {
+    form: { customer_id: customerId, due: shanghaiIn(6), channel: 'call', goal },
+    headers: { accept: 'application/json' },
+  });
+  expect(res.status()).toBe(200);
+
+  // The first tab, untouched, shows it in its list and its badge…
+  await expect(page.getByTestId('follow-up').filter({ hasText: goal })).toBeVisible();
+  await expect.poll(() => badgeCount(page)).toBeGreaterThan(before);
+  // …and when it comes due, says so in the page, with a way to the customer.
+  const notice = page.getByTestId('due-notice').filter({ hasText: goal });
+  await expect(notice).toBeVisible({ timeout: 20_000 });
+  await expect(notice).toContainText(name);
+  await expect(notice.getByRole('link')).toHaveAttribute('href', `/crm/customers/${customerId}`);
+  await notice.getByRole('button', { name: '关闭' }).click();
+  await expect(notice).toHaveCount(0);
+  await other.close();
+});
+
+test('the customer search answers while typing, and keeps the search in the address', async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, 'without JavaScript the search button is the way (tested above)');
+  const mobile = freshMobile();
+  const name = `边打边搜${mobile.slice(-4)}`;
+  await login(page, 'sh.manager');
+  await createCustomer(page, name, mobile);
+  await gotoHydrated(page, '/crm/customers');
+  await page.getByLabel('搜索客户').pressSequentially(mobile.slice(-4), { delay: 40 });
+  await expect(page.getByTestId('customers-table')).toContainText(name);
+  await expect(page).toHaveURL(new RegExp(`q=${mobile.slice(-4)}`));
+  await expect(page.getByLabel('搜索客户')).toBeFocused();
+});
+
+test('the lead list filters by stage and exports what it shows', async ({ page }) => {
+  await login(page, 'sh.manager');
+  await page.goto('/crm/leads');
+  await page.getByTestId('lead-list-link').click();
+  await expect(page).toHaveURL(/\/crm\/leads\/list/);
+  await page.getByLabel('阶段').selectOption('new');
+  await page.getByLabel('最近联系').selectOption('7');
+  await page.getByRole('button', { name: '查询' }).click();
+  await expect(page).toHaveURL(/stage=new/);
+  const rows = page.getByTestId('lead-row');
+  await expect(rows.first()).toBeVisible();
+  for (const stage of await rows.locator('td:nth-child(2)').allTextContents()) expect(stage).toBe('新线索');
+  await noSidewaysScroll(page);
+  const href = await page.getByTestId('leads-export').getAttribute('href');
+  expect(href).toContain('stage=new');
+  expect(href).toContain('quiet_days=7');
+  const file = await page.request.get(href!);
+  expect(file.status()).toBe(200);
+  expect(file.headers()['content-type']).toContain('spreadsheetml');
+});
+
+test('the CRM pages speak English when asked', async ({ page }) => {
+  const mobile = freshMobile();
+  await login(page, 'sh.sales');
+  await page.getByTestId('lang-switch').click();
+  await page.goto('/crm/customers');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Customers');
+  await page.goto('/crm/customers/new');
+  await page.getByLabel('Name').fill('Li Lei');
+  await page.getByLabel('Mobile').fill(mobile);
+  await page.getByRole('button', { name: 'Save customer' }).click();
+  await expect(page).toHaveURL(/\/crm\/customers\/\d+$/);
+  await expect(page.getByTestId('customer-profile')).toContainText('Li Lei');
+  await page.goto(`/crm/customers?q=${mobile.slice(-4)}`);
+  await expect(page.getByTestId('customers-table')).toContainText('Li Lei');
+  await page.goto('/crm/leads/list');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lead list');
+  await expect(page.getByLabel('Stage')).toBeVisible();
+  await page.goto('/crm/follow-ups');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Follow-ups');
+  await noSidewaysScroll(page);
+  // Back to Chinese for whoever signs in next on this browser.
+  await page.getByTestId('lang-switch').click();
+});

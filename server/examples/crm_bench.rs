@@ -96,8 +96,8 @@ async fn fill(db: &Db, target: i64) -> anyhow::Result<()> {
     }
     // Every customer has a lead, spread over the stages (one in five never contacted),
     // and every fourth an open follow-up from ten days ago to ten days ahead.
-    sql("INSERT INTO leads (customer_id, store_id, owner_id, stage, last_contact_at, created_at, updated_at)
-         SELECT c.id, c.store_id, c.owner_id,
+    sql("INSERT INTO leads (customer_id, store_id, owner_id, source, stage, last_contact_at, created_at, updated_at)
+         SELECT c.id, c.store_id, c.owner_id, c.source,
             CASE c.id % 6 WHEN 0 THEN 'new' WHEN 1 THEN 'contacted' WHEN 2 THEN 'test_drive'
                 WHEN 3 THEN 'negotiating' WHEN 4 THEN 'won' ELSE 'lost' END,
             CASE WHEN c.id % 5 = 0 THEN NULL ELSE c.created_at END, c.created_at, c.created_at

@@ -390,6 +390,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<SeedOutcome> {
             }
         };
         let created = now - rng.gen_range(0..90) * 86_400_000;
+        let source = *SOURCES.choose(&mut rng).unwrap_or(&"walk_in");
         let customer_id = insert_id(&mut tx, sql("INSERT INTO customers (store_id, kind, name, initials, mobile, mobile_last4, source, owner_id,
                                     created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
@@ -399,7 +400,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<SeedOutcome> {
         .bind(app::crm::service::customers::initials(&name))
         .bind(phone.as_str())
         .bind(&phone.as_str()[7..])
-        .bind(*SOURCES.choose(&mut rng).unwrap_or(&"walk_in"))
+        .bind(source)
         .bind(owner)
         .bind(created)).await?;
         let stage = stages[i % stages.len()];
@@ -408,9 +409,9 @@ pub async fn seed(db: &Db) -> anyhow::Result<SeedOutcome> {
         } else {
             ("", "")
         };
-        sql("INSERT INTO leads (customer_id, store_id, owner_id, stage, lost_reason, lost_note, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
-        .bind(customer_id).bind(store_id).bind(owner).bind(stage).bind(reason).bind(note).bind(created)
+        sql("INSERT INTO leads (customer_id, store_id, owner_id, stage, lost_reason, lost_note, source, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)")
+        .bind(customer_id).bind(store_id).bind(owner).bind(stage).bind(reason).bind(note).bind(source).bind(created)
         .execute(&mut tx).await?;
         if let Some(owner) = owner.filter(|_| i % 4 != 3 && !matches!(stage, "won" | "lost")) {
             // Yesterday, today (10:00 or 16:00 China time) or in a week.

@@ -1,7 +1,8 @@
 //! Live regions: parts of a server-rendered page (`data-live-region` with an `id`) that the
 //! browser refreshes in place when the server announces a change — the page is fetched
 //! again and each region's content replaced, so a tablet's stock page stays current
-//! without a reload, and forms being typed in (outside the regions) are left alone.
+//! without a reload; forms outside the regions are untouched, and a region someone is
+//! typing in is left alone until they are done.
 //!
 //! One `EventSource` on `/events` per tab carries every module's announcements; modules
 //! add their own reactions with [`listen`] (CRM's due-task notices). A search form marked
@@ -73,11 +74,40 @@ pub async fn refresh() -> Result<(), wasm_bindgen::JsValue> {
         else {
             continue;
         };
+        if being_typed_in(&document, &region) {
+            continue;
+        }
         if let Some(new) = fresh.get_element_by_id(&region.id()) {
             region.set_inner_html(&new.inner_html());
         }
     }
     Ok(())
+}
+
+/// Is someone typing in this region (its focus, or a field changed from what the page
+/// brought)? Then it is left as it is until the next refresh: nobody loses what they typed.
+#[cfg(feature = "hydrate")]
+fn being_typed_in(document: &web_sys::Document, region: &web_sys::Element) -> bool {
+    use wasm_bindgen::JsCast;
+    if document.active_element().is_some_and(|a| {
+        region.contains(Some(&a)) && a.matches("input, textarea, select").unwrap_or(false)
+    }) {
+        return true;
+    }
+    let Ok(fields) = region.query_selector_all("input, textarea") else {
+        return false;
+    };
+    (0..fields.length())
+        .filter_map(|i| fields.item(i))
+        .any(|f| {
+            if let Some(input) = f.dyn_ref::<web_sys::HtmlInputElement>() {
+                input.value() != input.default_value()
+            } else if let Some(area) = f.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                area.default_value().is_ok_and(|d| d != area.value())
+            } else {
+                false
+            }
+        })
 }
 
 /// Runs `f` once, `ms` from now.

@@ -177,12 +177,13 @@ async fn insert(
         e.or_taken(|| AppError::Conflict(ctx.t("customer.mobile_taken_meanwhile").into()))
     })?;
     sql(
-        "INSERT INTO leads (customer_id, store_id, owner_id, stage, created_at, updated_at)
-         VALUES ($1, $2, $3, 'new', $4, $4)",
+        "INSERT INTO leads (customer_id, store_id, owner_id, stage, source, created_at, updated_at)
+         VALUES ($1, $2, $3, 'new', $4, $5, $5)",
     )
     .bind(id)
     .bind(store_id)
     .bind(owner)
+    .bind(c.source.code())
     .bind(now)
     .execute(tx)
     .await?;

@@ -21,7 +21,7 @@ const ROW: &str = "SELECT l.id, l.customer_id, c.name AS customer_name, l.store_
 /// A lead with its customer's source and next open follow-up (the list and its export).
 const ITEM: &str = "SELECT l.id, l.customer_id, c.name AS customer_name, l.store_id, l.owner_id,
         u.display_name AS owner_name, l.stage, l.model_id, l.lost_reason, l.lost_note, l.last_contact_at,
-        l.created_at, l.updated_at, l.version, c.source,
+        l.created_at, l.updated_at, l.version, l.source,
         (SELECT MIN(f.due_at) FROM follow_ups f WHERE f.customer_id = l.customer_id AND f.done_at IS NULL) AS next_due_at
      FROM leads l JOIN customers c ON c.id = l.customer_id LEFT JOIN users u ON u.id = l.owner_id";
 
@@ -65,7 +65,7 @@ pub async fn search(ctx: &Ctx, f: &LeadFilter, limit: i64) -> Result<Vec<LeadIte
         w.and("l.owner_id = ?", o);
     }
     if let Some(s) = f.source {
-        w.and("c.source = ?", s.code());
+        w.and("l.source = ?", s.code());
     }
     let now = ctx.now_ms();
     if let Some(days) = f.quiet_days {
