@@ -15,6 +15,7 @@ pub mod home;
 pub mod i18n;
 pub mod inventory;
 pub mod layout;
+pub mod orders;
 
 #[cfg(feature = "ssr")]
 pub mod audit;

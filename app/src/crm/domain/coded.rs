@@ -1,41 +1,6 @@
-//! The `coded!` enums of the CRM domain.
+//! The `coded!` enums of the CRM domain (the macro lives in `crate::domain::coded`).
 
-/// An enum stored and sent by a short code, shown by a translation key: its `ALL`, `code`,
-/// `label_key`, `parse` and the `TryFrom<String>` rows decode with.
-macro_rules! coded {
-    ($(#[$meta:meta])* $name:ident, $prefix:literal, { $($variant:ident = $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn label_key(self) -> &'static str {
-                match self { $($name::$variant => concat!($prefix, ".", $code)),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.code() == s.trim())
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = String;
-
-            fn try_from(s: String) -> Result<Self, Self::Error> {
-                Self::parse(&s).ok_or_else(|| format!(concat!("unknown ", stringify!($name), " {:?}"), s))
-            }
-        }
-    };
-}
-pub(crate) use coded;
+pub(crate) use crate::domain::coded::coded;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,17 @@
+//! Orders' rules, pure: no I/O, compiled for the server and the browser alike, and
+//! unit-tested where they stand. The page, the server, the importer and the REST API all
+//! decide with these, so a price or an approval comes out the same whichever way an order
+//! arrives.
+
+pub mod approval;
+pub mod input;
+pub mod number;
+pub mod status;
+pub mod suggest;
+pub mod totals;
+
+pub use approval::{Condition, Facts, Level, Rule};
+pub use input::{CheckedOrder, OrderInput};
+pub use number::OrderNumber;
+pub use status::{ExtraKind, OrderStatus, PaymentMethod, PaymentType};
+pub use totals::{Discount, Totals};
