@@ -252,8 +252,9 @@ pub mod service {
                 audit::record(
                     &st.db,
                     Actor::Anonymous(&username),
-                    AuditEntry::new("auth.login_throttled", "user", &username)
-                        .after(&serde_json::json!({ "ip": ip, "retry_after_secs": secs })),
+                    AuditEntry::new("auth.login_throttled", "user", &username).after(
+                        &serde_json::json!({ "ip": ip, "retry_after_secs": secs, "by": subject }),
+                    ),
                     request_id,
                 )
                 .await?;
@@ -288,6 +289,15 @@ pub mod service {
         .await
         else {
             reserved.give_back().await?;
+            audit::record(
+                &st.db,
+                Actor::Anonymous(&username),
+                AuditEntry::new("auth.login_throttled", "user", &username).after(
+                    &serde_json::json!({ "ip": ip, "retry_after_secs": 1, "by": "password_checks" }),
+                ),
+                request_id,
+            )
+            .await?;
             return Err(too_many(lang, 1));
         };
         let verified = match &user {
