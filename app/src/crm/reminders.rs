@@ -1,13 +1,17 @@
 //! Due follow-ups while the app is open: when one of the person's tasks comes due, a
-//! notice appears in the page (a polite live region, so a screen reader reads it too)
-//! and, if the person allowed it, a browser notification. The times come from the
-//! server when the page opens its event stream and again whenever the person's
-//! follow-ups change; each task is announced once per tab.
+//! notice appears in the page for a minute (a polite live region, so a screen reader
+//! reads it too; the badge and 今日 keep the task) and, if the person allowed it, a
+//! browser notification. The times come from the server when the page opens its event
+//! stream and again whenever the person's follow-ups change; each task is announced once
+//! per tab.
 
 /// The button that asks for browser notifications (hidden until it can be used).
 pub const ASK_ATTRIBUTE: &str = "data-notify-ask";
 /// The container notices go in (in the layout, outside the live regions).
 pub const NOTICES_ID: &str = "notices";
+/// How long a notice stays unless closed sooner.
+#[cfg(feature = "hydrate")]
+const NOTICE_MS: i32 = 60_000;
 
 #[cfg(feature = "hydrate")]
 thread_local! {
@@ -103,6 +107,9 @@ fn announce(task: &super::domain::follow_up::FollowUpRow) {
             notice.append_child(&open)?;
             notice.append_child(&close)?;
             container.append_child(&notice)?;
+            // The badge and 今日 keep the task; the notice steps aside after a while.
+            let stale = notice.clone();
+            crate::components::live::after(NOTICE_MS, move || stale.remove());
             Ok(())
         };
         let _ = build();
