@@ -12,6 +12,14 @@ pub fn day_of(ms: i64) -> chrono::NaiveDate {
         .unwrap_or_default()
 }
 
+/// The first moment (UTC milliseconds) of `day` in the stores' time zone: a day filter's
+/// lower bound, and the next day's start its upper bound.
+pub fn day_start(day: chrono::NaiveDate) -> i64 {
+    day.and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp_millis() - STORE_OFFSET_MS)
+        .unwrap_or(0)
+}
+
 /// UTC milliseconds as local time (`2026-11-27 14:05:09`) for display.
 pub fn local_time(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms.saturating_add(STORE_OFFSET_MS))
@@ -59,6 +67,10 @@ mod tests {
         assert_eq!(day_of(i64::MAX), chrono::NaiveDate::default(), "no panic");
         // 2026-11-26 00:30 UTC is 08:30 in Shanghai.
         assert_eq!(local_time(1_795_653_000_000), "2026-11-26 08:30:00");
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert_eq!(day_start(day), before + 1000);
+        assert_eq!(day_of(day_start(day)), day);
+        assert_eq!(day_of(day_start(day) - 1), day.pred_opt().unwrap());
     }
 
     #[cfg(feature = "ssr")]

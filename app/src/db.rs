@@ -363,6 +363,22 @@ impl Where {
         self
     }
 
+    /// Adds one condition that holds when any of `parts` does, each written with one `?`
+    /// for its own value: `(a LIKE $1 OR b = $2)`. Nothing is added for no parts.
+    pub fn and_any(&mut self, parts: Vec<(&str, Val)>) -> &mut Self {
+        if parts.is_empty() {
+            return self;
+        }
+        let mut ors = Vec::with_capacity(parts.len());
+        for (cond, v) in parts {
+            self.args.push(v);
+            let n = self.args.len();
+            ors.push(cond.replace('?', &format!("${n}")));
+        }
+        self.conds.push(format!("({})", ors.join(" OR ")));
+        self
+    }
+
     /// Adds a condition without a value.
     pub fn and_sql(&mut self, cond: &str) -> &mut Self {
         self.conds.push(cond.to_owned());
@@ -671,6 +687,21 @@ mod tests {
             1,
             "an index only SQLite has"
         );
+    }
+
+    #[test]
+    fn a_where_clause_numbers_each_value_once() {
+        let mut w = Where::new();
+        w.and("a = ?", 1i64)
+            .and_any(vec![("b LIKE ?", "x%".into()), ("c = ?", 3i64.into())])
+            .and_any(Vec::new())
+            .and("(d = ? OR e = ?)", 4i64);
+        let q = w.build("SELECT 1 FROM t", "LIMIT 1");
+        assert_eq!(
+            q.text(),
+            "SELECT 1 FROM t WHERE a = $1 AND (b LIKE $2 OR c = $3) AND (d = $4 OR e = $4) LIMIT 1"
+        );
+        assert_eq!(q.args.len(), 4);
     }
 
     #[test]

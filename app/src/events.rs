@@ -1,5 +1,5 @@
-//! Live events for open pages, whatever the module: a topic (`stock`, `follow_up`, later
-//! `orders`, `service`), the stores it concerns (and, for one person's things, the users)
+//! Live events for open pages, whatever the module: a topic (`stock`, `follow_up`,
+//! `order`, later `service`), the stores it concerns (and, for one person's things, the users)
 //! and a payload. Each event goes to an in-process
 //! broadcast; on PostgreSQL it goes through `NOTIFY forecourt_events` instead, sent in the
 //! changing transaction (so only committed changes are announced) and heard by every

@@ -15,7 +15,7 @@ pub struct AppState {
     pub sessions: Arc<SessionPolicy>,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub proxies: Arc<TrustedProxies>,
-    /// Live events for open pages (stock today; orders and service bookings later).
+    /// Live events for open pages (stock, follow-ups, orders; service bookings later).
     pub events: EventHub,
     /// Where "now" comes from (fixed in some tests).
     pub clock: Clock,

@@ -1,7 +1,7 @@
 //! The live stream behind every open page (`GET /events`, server-sent events): each
 //! module's changes, as they commit, that the caller may hear — stock in their stores,
-//! their own follow-ups — for as long as the caller's session lasts (checked every few
-//! seconds), at most a few streams per person.
+//! their own follow-ups, the orders they sell or decide — for as long as the caller's
+//! session lasts (checked every few seconds), at most a few streams per person.
 
 use crate::{
     auth::{allowed, session, Action, Principal},
@@ -10,6 +10,7 @@ use crate::{
     error::AppError,
     events::Event,
     inventory::domain::vehicle::StockChange,
+    orders::service::TOPIC as ORDER_TOPIC,
     server::AppState,
 };
 use axum::{
@@ -33,6 +34,7 @@ fn may_hear(p: &Principal, topic: &str) -> bool {
     let action = match topic {
         StockChange::TOPIC => Action::ViewStock,
         FOLLOW_UP_TOPIC => Action::ViewCustomers,
+        ORDER_TOPIC => Action::ViewOrders,
         _ => return false,
     };
     allowed(p.role, action)

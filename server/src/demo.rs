@@ -459,8 +459,13 @@ pub async fn seed(db: &Db) -> anyhow::Result<SeedOutcome> {
     app::inventory::service::alerts::sweep_aged(&mut tx, app::clock::Clock::System.today(), None)
         .await?;
 
+    let mut orders = 0;
+    for (code, store) in &stores {
+        orders += seed_orders(&mut tx, code, *store, now).await?;
+    }
+
     let summary = format!(
-        "demo data loaded: {thresholds} stock thresholds, 1 group, {} stores, {} warehouses, {} users, {} models, {vehicle_count} vehicles, {customer_count} customers",
+        "demo data loaded: {thresholds} stock thresholds, 1 group, {} stores, {} warehouses, {} users, {} models, {vehicle_count} vehicles, {customer_count} customers, {orders} orders",
         stores.len(), warehouses.len(), USERS.len(), models.len()
     );
     audit::record(
@@ -473,4 +478,325 @@ pub async fn seed(db: &Db) -> anyhow::Result<SeedOutcome> {
     .await?;
     tx.commit().await?;
     Ok(SeedOutcome::Seeded(summary))
+}
+
+/// One demo order: where it stands and what it holds.
+struct DemoOrder {
+    status: &'static str,
+    /// The status the vehicle it holds must have; `None`: it holds none.
+    vehicle: Option<&'static str>,
+    /// Discount in basis points.
+    discount_bp: i64,
+    /// Days ago it was entered.
+    age_days: i64,
+    /// Paid in full (else a ¥5,000 deposit, or nothing for a plain draft).
+    paid_up: bool,
+    /// The lead stage its customer's lead should be at.
+    stage: &'static str,
+}
+
+const DEMO_ORDERS: &[DemoOrder] = &[
+    DemoOrder {
+        status: "draft",
+        vehicle: None,
+        discount_bp: 0,
+        age_days: 0,
+        paid_up: false,
+        stage: "negotiating",
+    },
+    DemoOrder {
+        status: "draft",
+        vehicle: Some("reserved"),
+        discount_bp: 300,
+        age_days: 1,
+        paid_up: false,
+        stage: "negotiating",
+    },
+    DemoOrder {
+        status: "pending_approval",
+        vehicle: Some("reserved"),
+        discount_bp: 200,
+        age_days: 2,
+        paid_up: false,
+        stage: "negotiating",
+    },
+    DemoOrder {
+        status: "pending_approval",
+        vehicle: Some("reserved"),
+        discount_bp: 620,
+        age_days: 3,
+        paid_up: false,
+        stage: "negotiating",
+    },
+    DemoOrder {
+        status: "approved",
+        vehicle: Some("reserved"),
+        discount_bp: 400,
+        age_days: 6,
+        paid_up: false,
+        stage: "negotiating",
+    },
+    DemoOrder {
+        status: "shipped",
+        vehicle: Some("sold"),
+        discount_bp: 350,
+        age_days: 12,
+        paid_up: true,
+        stage: "won",
+    },
+    DemoOrder {
+        status: "completed",
+        vehicle: Some("delivered"),
+        discount_bp: 500,
+        age_days: 25,
+        paid_up: true,
+        stage: "won",
+    },
+    DemoOrder {
+        status: "rejected",
+        vehicle: None,
+        discount_bp: 1200,
+        age_days: 4,
+        paid_up: false,
+        stage: "negotiating",
+    },
+    DemoOrder {
+        status: "cancelled",
+        vehicle: None,
+        discount_bp: 0,
+        age_days: 9,
+        paid_up: false,
+        stage: "lost",
+    },
+];
+
+/// A handful of orders for one store, one or two in every status, consistent with the
+/// stock: an order holding a vehicle takes one already reserved (sold when shipped,
+/// delivered when completed), so the stock figures stay as they were seeded.
+async fn seed_orders(tx: &mut Tx, code: &str, store_id: i64, now: i64) -> anyhow::Result<usize> {
+    use app::orders::domain::{
+        approval::{default_rules, required_levels, Facts},
+        number,
+        totals::{compute, Discount},
+        PaymentType,
+    };
+    let (sales, manager) = match code {
+        "SH01" => ("sh.sales", "sh.manager"),
+        _ => ("hz.sales", "hz.manager"),
+    };
+    let (sales_id, sales_name): (i64, String) =
+        sql("SELECT id, display_name FROM users WHERE username = $1")
+            .bind(sales)
+            .fetch_one(&mut *tx)
+            .await?;
+    let (manager_id, manager_name): (i64, String) =
+        sql("SELECT id, display_name FROM users WHERE username = $1")
+            .bind(manager)
+            .fetch_one(&mut *tx)
+            .await?;
+    let (gm_id, gm_name): (i64, String) =
+        sql("SELECT id, display_name FROM users WHERE username = 'gm'")
+            .fetch_one(&mut *tx)
+            .await?;
+    // The salesperson's customers, by lead stage.
+    let customers: Vec<(i64, String)> = sql(
+        "SELECT c.id, l.stage FROM customers c JOIN leads l ON l.customer_id = c.id
+         WHERE c.store_id = $1 AND c.owner_id = $2 ORDER BY c.id",
+    )
+    .bind(store_id)
+    .bind(sales_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    // Vehicles of the store by status: (id, model, trim, colour, list price).
+    type Car = (i64, i64, i64, i64, i64, String);
+    let cars: Vec<Car> = sql(
+        "SELECT v.id, v.model_id, v.trim_id, v.color_id, v.list_price_fen, v.status
+         FROM vehicles v JOIN warehouses w ON w.id = v.warehouse_id
+         WHERE w.store_id = $1 ORDER BY v.id",
+    )
+    .bind(store_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut used_cars: HashSet<i64> = HashSet::new();
+    let mut used_customers: HashSet<i64> = HashSet::new();
+    let mut sequences: std::collections::BTreeMap<String, u32> = Default::default();
+    let rules = default_rules();
+    let mut made = 0;
+    for (n, d) in DEMO_ORDERS.iter().enumerate() {
+        let car = match d.vehicle {
+            Some(status) => cars
+                .iter()
+                .find(|c| c.5 == status && !used_cars.contains(&c.0)),
+            None => cars.iter().find(|c| c.5 == "in_stock"),
+        };
+        let Some(&(car_id, model_id, trim_id, color_id, list_price, _)) = car else {
+            continue;
+        };
+        let customer = customers
+            .iter()
+            .find(|(id, stage)| *stage == d.stage && !used_customers.contains(id))
+            .or_else(|| {
+                customers
+                    .iter()
+                    .find(|(id, _)| !used_customers.contains(id))
+            });
+        let Some(&(customer_id, _)) = customer else {
+            continue;
+        };
+        used_customers.insert(customer_id);
+        let vehicle_id = d.vehicle.map(|_| car_id);
+        if let Some(v) = vehicle_id {
+            used_cars.insert(v);
+        }
+        let created = now - d.age_days * 86_400_000 - (n as i64) * 600_000;
+        let day = app::clock::day_of(created);
+        let seq = sequences
+            .entry(day.format("%Y-%m-%d").to_string())
+            .or_insert(0);
+        *seq += 1;
+        let number = number::format(code, day, *seq);
+        let extras = [150_000i64];
+        let deposit = if d.status == "draft" && vehicle_id.is_none() {
+            0
+        } else {
+            500_000
+        };
+        let before = compute(
+            list_price,
+            Discount::Percent(d.discount_bp),
+            &extras,
+            &[deposit],
+        )
+        .map_err(|e| anyhow::anyhow!("demo order totals: {e:?}"))?;
+        let payments: Vec<i64> = if d.paid_up {
+            vec![deposit, before.total - deposit]
+        } else {
+            vec![deposit]
+        };
+        let t = compute(
+            list_price,
+            Discount::Percent(d.discount_bp),
+            &extras,
+            &payments,
+        )
+        .map_err(|e| anyhow::anyhow!("demo order totals: {e:?}"))?;
+        let facts = Facts::of(&t, model_id, PaymentType::Full);
+        let levels = required_levels(&rules, &facts);
+        let levels_text = levels
+            .iter()
+            .map(|l| format!("{}:{}", l.level, l.role.code()))
+            .collect::<Vec<_>>()
+            .join(",");
+        let round = i64::from(d.status != "draft");
+        let hold_until =
+            (d.status == "draft" && vehicle_id.is_some()).then_some(now + 48 * 3_600_000);
+        let (cancel_reason, updated_by) = match d.status {
+            "cancelled" => ("客户改选其他车型", sales_name.as_str()),
+            "rejected" => ("", manager_name.as_str()),
+            _ => ("", sales_name.as_str()),
+        };
+        let order_id: i64 = sql(
+            "INSERT INTO orders (number, store_id, customer_id, salesperson_id, created_by, status, model_id,
+                                 trim_id, color_id, vehicle_id, hold_until, list_price, discount, discount_bp,
+                                 discount_kind, extras_total, total, paid, payment_type, notes, cancel_reason,
+                                 approval_round, approval_levels, created_at, updated_at, updated_by)
+             VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'percent', $14, $15, $16,
+                     'full', '', $17, $18, $19, $20, $21, $22)
+             RETURNING id",
+        )
+        .bind(number.as_str())
+        .bind(store_id)
+        .bind(customer_id)
+        .bind(sales_id)
+        .bind(d.status)
+        .bind(model_id)
+        .bind(trim_id)
+        .bind(color_id)
+        .bind(vehicle_id)
+        .bind(hold_until)
+        .bind(t.list_price)
+        .bind(t.discount)
+        .bind(t.discount_bp)
+        .bind(t.extras)
+        .bind(t.total)
+        .bind(t.paid)
+        .bind(cancel_reason)
+        .bind(round)
+        .bind(if round > 0 { levels_text } else { String::new() })
+        .bind(created)
+        .bind(created + 3_600_000)
+        .bind(updated_by)
+        .scalar(&mut *tx)
+        .await?;
+        sql(
+            "INSERT INTO order_extras (order_id, position, kind, description, price)
+             VALUES ($1, 0, 'accessory', '全车脚垫和行车记录仪', $2)",
+        )
+        .bind(order_id)
+        .bind(extras[0])
+        .execute(&mut *tx)
+        .await?;
+        for (i, amount) in payments.iter().enumerate().filter(|(_, a)| **a != 0) {
+            sql(
+                "INSERT INTO order_payments (order_id, amount, method, paid_at, note, created_by)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(order_id)
+            .bind(*amount)
+            .bind(if i == 0 { "wechat" } else { "transfer" })
+            .bind(created + i as i64 * 86_400_000)
+            .bind(if i == 0 { "定金" } else { "尾款" })
+            .bind(sales_name.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        // Decisions: every level for an approved order and after; the first of two for
+        // the one still waiting on the general manager; the sales manager's refusal.
+        let decided: Vec<(i64, &str, &str)> = match d.status {
+            "approved" | "shipped" | "completed" => levels
+                .iter()
+                .map(|l| (i64::from(l.level), l.role.code(), "approved"))
+                .collect(),
+            "pending_approval" if levels.len() > 1 => vec![(1, "sales_manager", "approved")],
+            "rejected" => vec![(1, "sales_manager", "rejected")],
+            _ => Vec::new(),
+        };
+        for (level, role, decision) in decided {
+            let (by, name) = if role == "general_manager" {
+                (gm_id, gm_name.as_str())
+            } else {
+                (manager_id, manager_name.as_str())
+            };
+            let comment = if decision == "rejected" {
+                "优惠幅度超出本月政策，请重新报价"
+            } else {
+                ""
+            };
+            sql(
+                "INSERT INTO order_approvals (order_id, round, level, role, decision, decided_by,
+                                              decided_by_name, comment, carried, decided_at)
+                 VALUES ($1, 1, $2, $3, $4, $5, $6, $7, FALSE, $8)",
+            )
+            .bind(order_id)
+            .bind(level)
+            .bind(role)
+            .bind(decision)
+            .bind(by)
+            .bind(name)
+            .bind(comment)
+            .bind(created + level * 1_800_000)
+            .execute(&mut *tx)
+            .await?;
+        }
+        made += 1;
+    }
+    for (day, last) in sequences {
+        sql("INSERT INTO order_sequences (store_id, day, last) VALUES ($1, $2, $3)")
+            .bind(store_id)
+            .bind(day)
+            .bind(i64::from(last))
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(made)
 }

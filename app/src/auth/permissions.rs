@@ -40,10 +40,20 @@ pub enum Action {
     EditCustomers,
     /// Merge two profiles of one customer, and give a customer to another salesperson.
     MergeCustomers,
+    /// Look up orders (a salesperson: the orders they sell or entered; a manager: the
+    /// store's; group roles: all), and a store's approval rules.
+    ViewOrders,
+    /// Enter and change orders, submit them for approval, hold a vehicle, take payments,
+    /// ship, complete and cancel — on the orders the caller may see.
+    EditOrders,
+    /// Decide an approval level of an order (which levels, by the store's rules).
+    ApproveOrders,
+    /// Set a store's approval rules.
+    ManageApprovalRules,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 20] = [
         Action::ViewDashboard,
         Action::ViewReferenceData,
         Action::ManageUsers,
@@ -60,6 +70,10 @@ impl Action {
         Action::ViewCustomers,
         Action::EditCustomers,
         Action::MergeCustomers,
+        Action::ViewOrders,
+        Action::EditOrders,
+        Action::ApproveOrders,
+        Action::ManageApprovalRules,
     ];
 }
 
@@ -80,6 +94,9 @@ pub fn allowed(role: Role, action: Action) -> bool {
             matches!(role, Sales | SalesManager | GeneralManager | Admin)
         }
         MergeCustomers => matches!(role, SalesManager | GeneralManager | Admin),
+        ViewOrders | EditOrders => matches!(role, Sales | SalesManager | GeneralManager | Admin),
+        ApproveOrders => matches!(role, SalesManager | GeneralManager),
+        ManageApprovalRules => role == Admin,
     }
 }
 
@@ -131,5 +148,28 @@ mod tests {
         }
         assert!(!allowed(Role::Sales, Action::MergeCustomers));
         assert!(allowed(Role::SalesManager, Action::MergeCustomers));
+    }
+
+    #[test]
+    fn orders_are_for_the_sales_side_and_approved_by_managers() {
+        for role in Role::ALL {
+            let sales_side = matches!(
+                role,
+                Role::Sales | Role::SalesManager | Role::GeneralManager | Role::Admin
+            );
+            assert_eq!(allowed(role, Action::ViewOrders), sales_side, "{role:?}");
+            assert_eq!(allowed(role, Action::EditOrders), sales_side, "{role:?}");
+            // Exactly the roles the approval rules may name decide, and the administrator
+            // sets the rules but decides nothing.
+            assert_eq!(
+                allowed(role, Action::ApproveOrders),
+                crate::orders::domain::approval::approval_rank(role) > 0,
+                "{role:?}"
+            );
+            assert_eq!(
+                allowed(role, Action::ManageApprovalRules),
+                role == Role::Admin
+            );
+        }
     }
 }

@@ -6,6 +6,7 @@
 pub mod approval;
 pub mod input;
 pub mod number;
+pub mod order;
 pub mod status;
 pub mod suggest;
 pub mod totals;
@@ -13,5 +14,6 @@ pub mod totals;
 pub use approval::{Condition, Facts, Level, Rule};
 pub use input::{CheckedOrder, OrderInput};
 pub use number::OrderNumber;
+pub use order::{OrderDetail, OrderFilter, OrderItem, OrderPage, OrderRow};
 pub use status::{ExtraKind, OrderStatus, PaymentMethod, PaymentType};
 pub use totals::{Discount, Totals};

@@ -8,5 +8,6 @@ mod crm;
 mod foundation;
 mod hardening;
 mod inventory;
+mod orders;
 mod permissions;
 mod rest;

@@ -344,6 +344,17 @@ pub async fn change_status(
     if in_transfer > 0 {
         return Err(AppError::Conflict(ctx.t("vehicle.in_transfer").into()));
     }
+    // A vehicle an order holds moves with its order (shipped, delivered, released), not
+    // by hand.
+    let holder: Option<String> = sql("SELECT number FROM orders WHERE vehicle_id = $1")
+        .bind(id)
+        .scalar_optional(&mut tx)
+        .await?;
+    if let Some(number) = holder {
+        return Err(AppError::Conflict(
+            ctx.tf("vehicle.held_by_order", &[("number", &number)]),
+        ));
+    }
     let today = ctx.today();
     let arrival = match (to, arrival) {
         (VehicleStatus::InStock, None) => Some(today.format("%Y-%m-%d").to_string()),
