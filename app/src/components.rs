@@ -8,6 +8,7 @@ pub mod form;
 pub mod live;
 pub mod note;
 pub mod page;
+pub mod print;
 pub mod table;
 pub mod user;
 

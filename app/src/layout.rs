@@ -38,6 +38,18 @@ const NAV: &[NavItem] = &[
         action: Action::ViewCustomers,
     },
     NavItem {
+        href: "/orders",
+        label: "nav.orders",
+        icon: "M6 2h9l5 5v15H4V2zm8 1.5V8h4.5zM7 11v2h10v-2zm0 4v2h10v-2zm0-8v2h5V7z",
+        action: Action::ViewOrders,
+    },
+    NavItem {
+        href: "/orders/approvals",
+        label: "nav.approvals",
+        icon: "M12 2 4 5v6c0 5 3.4 9.7 8 11 4.6-1.3 8-6 8-11V5zm-1.2 14.2-3.9-3.9 1.4-1.4 2.5 2.5 5.1-5.1 1.4 1.4z",
+        action: Action::ApproveOrders,
+    },
+    NavItem {
         href: "/inventory",
         label: "nav.stock",
         icon: "M3 3h8v8H3zm10 0h8v8h-8zM3 13h8v8H3zm10 0h8v8h-8z",
@@ -93,6 +105,7 @@ pub fn AppLayout() -> impl IntoView {
     let user = provide_current_user().0;
     let alerts = Resource::new(|| (), |_| crate::inventory::api::alert_count());
     let due = Resource::new(|| (), |_| crate::crm::api::follow_up_due_count());
+    let approvals = Resource::new(|| (), |_| crate::orders::api::approval_count());
     view! {
         <div class="shell">
             <header class="topbar">
@@ -115,7 +128,8 @@ pub fn AppLayout() -> impl IntoView {
                     let role = user.await.ok().flatten().map(|u| u.role);
                     let alerts = alerts.await.unwrap_or(0);
                     let due = due.await.unwrap_or(0);
-                    view! { <Nav role alerts due /> }
+                    let approvals = approvals.await.unwrap_or(0);
+                    view! { <Nav role alerts due approvals /> }
                 })}
             </Transition>
             <main class="content" id="main">
@@ -128,7 +142,7 @@ pub fn AppLayout() -> impl IntoView {
 }
 
 #[component]
-fn Nav(role: Option<crate::domain::Role>, alerts: i64, due: i64) -> impl IntoView {
+fn Nav(role: Option<crate::domain::Role>, alerts: i64, due: i64, approvals: i64) -> impl IntoView {
     let lang = use_lang();
     let location = use_location();
     let items = NAV
@@ -148,6 +162,7 @@ fn Nav(role: Option<crate::domain::Role>, alerts: i64, due: i64) -> impl IntoVie
             let (count, testid) = match href {
                 "/inventory/alerts" => (alerts, "alert-badge"),
                 "/crm/follow-ups" => (due, "follow-up-badge"),
+                "/orders/approvals" => (approvals, "approval-badge"),
                 _ => (0, ""),
             };
             let badge = (count > 0).then(|| {
@@ -173,7 +188,7 @@ fn Nav(role: Option<crate::domain::Role>, alerts: i64, due: i64) -> impl IntoVie
         })
         .collect_view();
     view! {
-        // A live region: the alert badge follows stock changes.
+        // A live region: the badges follow stock, follow-up and order changes.
         <nav class="nav" id="main-nav" data-live-region aria-label=lang.t("nav.main") data-testid="main-nav">
             {items}
         </nav>

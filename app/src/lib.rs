@@ -75,6 +75,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=auth::login_page::LoginPage ssr=SsrMode::InOrder />
+                // The order confirmation prints on its own, outside the frame.
+                <Route path=path!("/orders/:id/print") view=orders::pages::print::PrintPage ssr=SsrMode::InOrder />
                 <ParentRoute path=path!("") view=layout::AppLayout ssr=SsrMode::InOrder>
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::InOrder />
                     <Route path=path!("inventory") view=inventory::pages::stock::StockPage ssr=SsrMode::InOrder />
@@ -88,6 +90,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("crm/leads") view=crm::pages::leads::LeadsPage ssr=SsrMode::InOrder />
                     <Route path=path!("crm/leads/list") view=crm::pages::lead_list::LeadListPage ssr=SsrMode::InOrder />
                     <Route path=path!("crm/follow-ups") view=crm::pages::follow_ups::FollowUpsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("orders") view=orders::pages::list::OrdersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("orders/new") view=orders::pages::new::NewOrderPage ssr=SsrMode::InOrder />
+                    <Route path=path!("orders/approvals") view=orders::pages::approvals::ApprovalsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("orders/:id") view=orders::pages::detail::OrderPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/users") view=admin::pages::AdminUsersPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/stores") view=admin::pages::AdminStoresPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/api-keys") view=admin::pages::AdminApiKeysPage ssr=SsrMode::InOrder />

@@ -2,11 +2,14 @@
 //! approval to shipping and completion, with its totals, deposit and payments, and the
 //! vehicle it holds.
 //!
-//! Laid out as every module is (see `app/src/README.md`): `domain/` (pure rules) and
-//! `service/` (server only, each use case opening with its permission check); the server
-//! functions, REST routes and pages follow them.
+//! Laid out as every module is (see `app/src/README.md`): `domain/` (pure rules),
+//! `service/` (server only, each use case opening with its permission check), `api.rs` (the
+//! server functions the pages call) and `pages/` (订单, 订单录入, 订单详情, 待我审批, the
+//! printable 订单确认书).
 
+pub mod api;
 pub mod domain;
+pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -1,8 +1,8 @@
 //! The WASM entry point. Pages are rendered on the server and work as they are; in the
 //! browser, only the islands hydrate (the intake and upload forms, the new API key form),
 //! live regions refresh when something they show changes, searches answer as you type,
-//! due follow-ups raise a notice, destructive buttons ask first, and the service
-//! worker keeps the app for offline use.
+//! due follow-ups raise a notice, destructive buttons ask first, print buttons open the
+//! print dialog, and the service worker keeps the app for offline use.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -11,6 +11,7 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
     app::components::confirm::install();
+    app::components::print::install();
     app::components::live::start();
     app::crm::reminders::start();
     mark_hydrated();

@@ -39,7 +39,7 @@ impl FormState {
         self.node
     }
 
-    pub(super) fn register(self, name: &'static str) {
+    pub(crate) fn register(self, name: &'static str) {
         self.fields.update_value(|f| {
             if !f.contains(&name) {
                 f.push(name)
@@ -47,7 +47,7 @@ impl FormState {
         });
     }
 
-    pub(super) fn element_id(self, name: &str) -> String {
+    pub(crate) fn element_id(self, name: &str) -> String {
         format!("{}-{name}", self.id)
     }
 
@@ -65,7 +65,7 @@ impl FormState {
 
     /// Is `name` the first field the last refusal named? (It gets `autofocus`, so the
     /// page that comes back without JavaScript starts there.)
-    pub(super) fn first_bad(self, name: &str) -> bool {
+    pub(crate) fn first_bad(self, name: &str) -> bool {
         self.error.with_untracked(|e| {
             e.as_ref()
                 .and_then(|e| e.fields().first())

@@ -9,11 +9,14 @@ pub mod number;
 pub mod order;
 pub mod status;
 pub mod suggest;
+pub mod timeline;
 pub mod totals;
 
 pub use approval::{Condition, Facts, Level, Rule};
 pub use input::{CheckedOrder, OrderInput};
 pub use number::OrderNumber;
-pub use order::{OrderDetail, OrderFilter, OrderItem, OrderPage, OrderRow};
+pub use order::{
+    ApprovalTask, OrderDetail, OrderFilter, OrderItem, OrderPage, OrderPreview, OrderRow,
+};
 pub use status::{ExtraKind, OrderStatus, PaymentMethod, PaymentType};
 pub use totals::{Discount, Totals};

@@ -5,6 +5,7 @@
 //! and `stock` when a vehicle's status moves).
 
 pub mod approvals;
+pub mod entry;
 pub mod orders;
 pub mod rules;
 

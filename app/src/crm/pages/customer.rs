@@ -50,6 +50,7 @@ pub fn CustomerPage() -> impl IntoView {
                 let follow_ups = follow_ups.await?;
                 let may_edit = user.may(Action::EditCustomers).await;
                 let may_manage = user.may(Action::MergeCustomers).await;
+                let may_order = user.may(Action::EditOrders).await;
                 let team = if may_manage {
                     salespeople(c.store_id).await.unwrap_or_default()
                 } else {
@@ -83,6 +84,10 @@ pub fn CustomerPage() -> impl IntoView {
                             <p>{tags.into_iter().map(|t| view! { <span class="badge">{t}</span>" " }).collect_view()}</p>
                         })}
                         {(!c.notes.is_empty()).then(|| view! { <p class="notes">{c.notes.clone()}</p> })}
+                        {may_order.then(|| view! {
+                            <p><a class="btn btn-primary" href=format!("/orders/new?customer_id={}", c.id)
+                                data-testid="customer-new-order">{lang.t("order.new")}</a></p>
+                        })}
                     </div>
                     <div class="card" data-testid="customer-leads">
                         <h2>{lang.t("crm.leads")}</h2>

@@ -4,6 +4,8 @@
 use super::{
     approval::Level,
     status::{ExtraKind, OrderStatus, PaymentMethod, PaymentType},
+    suggest::{Suggestion, VehiclePick},
+    totals::Totals,
 };
 use crate::domain::Money;
 use chrono::NaiveDate;
@@ -158,6 +160,34 @@ pub struct OrderItem {
     pub paid: Money,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// An order waiting for a decision the caller may take: the order, the level it waits
+/// at, and why the store's rules ask for approval (`需总经理审批: 折扣 6.2% > 5%`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalTask {
+    pub order: OrderItem,
+    pub level: Level,
+    /// The discount as a share of the list price, in basis points.
+    pub discount_bp: i64,
+    pub reasons: Vec<String>,
+    /// The order's version, which a decision is taken on.
+    pub version: i64,
+}
+
+/// What an order being entered would come to, before it is saved: its figures, the
+/// approval it would need and why, and the vehicle to offer (or the one picked).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPreview {
+    pub totals: Totals,
+    /// The levels the store's rules would ask, lowest first.
+    pub levels: Vec<Level>,
+    /// One line per level: `需总经理审批: 折扣 6.2% > 5%`.
+    pub reasons: Vec<String>,
+    /// The best free vehicle of the trim and colour, when none was picked.
+    pub suggestion: Option<Suggestion>,
+    /// The vehicle picked, with how long it has stood and where.
+    pub vehicle: Option<VehiclePick>,
 }
 
 /// A page of the order list, and how many orders the filter finds in all.

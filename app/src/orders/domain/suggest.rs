@@ -27,6 +27,47 @@ impl Candidate {
     }
 }
 
+/// A vehicle free to sell, as the order form offers it: what it is, where it stands and
+/// since when, and its list price.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VehiclePick {
+    pub id: i64,
+    pub vin: String,
+    pub model_id: i64,
+    pub model_name: String,
+    pub trim_id: i64,
+    pub trim_name: String,
+    pub color_id: i64,
+    pub color_name: String,
+    pub store_id: i64,
+    pub warehouse_name: String,
+    pub days_in_stock: i64,
+    /// Fen.
+    pub list_price: i64,
+    /// `在库 94 天, 本店展厅`.
+    pub reason: String,
+}
+
+impl VehiclePick {
+    /// `LGXC…1234 · 秦PLUS 尊贵型 · 雪域白 · 展厅 94 天`: one line of a picker.
+    pub fn label(&self, lang: Lang) -> String {
+        format!(
+            "{} · {} {} · {} · {}",
+            self.vin,
+            self.model_name,
+            self.trim_name,
+            self.color_name,
+            lang.tf(
+                "order.pick_where",
+                &[
+                    ("warehouse", &self.warehouse_name),
+                    ("days", &self.days_in_stock.to_string())
+                ]
+            )
+        )
+    }
+}
+
 /// The vehicles that may be offered to an order of store `store_id`, best first: the
 /// store's own warehouses, then the longest in stock, then the lowest id (so the same
 /// stock always gives the same answer).

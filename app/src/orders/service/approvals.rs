@@ -6,21 +6,42 @@
 
 use super::{
     check_access, order_event,
-    orders::{approved_levels, changed_by, free_vehicle, levels_of, load, stale, Who},
+    orders::{
+        approved_levels, changed_by, decode_levels, free_vehicle, levels_of, load, stale, Who,
+    },
+    rules, scope,
 };
 use crate::{
     audit::AuditEntry,
     auth::Action,
     ctx::Ctx,
-    db::sql,
+    db::{sql, Where},
     error::{AppError, OrTaken},
     inventory::domain::vehicle::StockChange,
     orders::domain::{
-        approval,
-        status::{OrderStatus, Transition},
+        approval::{self, Facts, Rule},
+        order::{ApprovalTask, OrderItem},
+        status::{OrderStatus, PaymentType, Transition},
     },
 };
 use serde_json::json;
+use std::collections::HashMap;
+
+/// The most orders one approval queue shows.
+pub const MAX_QUEUE: i64 = 500;
+
+/// An order waiting for approval, with what deciding its next level needs.
+#[derive(sqlx::FromRow)]
+struct Pending {
+    #[sqlx(flatten)]
+    item: OrderItem,
+    approval_levels: String,
+    created_by: Option<i64>,
+    discount_bp: i64,
+    #[sqlx(try_from = "String")]
+    payment_type: PaymentType,
+    version: i64,
+}
 
 /// The longest decision comment.
 pub const MAX_COMMENT: usize = 500;
@@ -211,4 +232,95 @@ async fn decide(
         ctx.events().committed(e);
     }
     Ok(to)
+}
+
+/// The orders waiting for a decision the caller may take (待我审批): in the stores they
+/// may see, whose next level is theirs to decide (a general manager also stands in for a
+/// sales manager), never their own; the longest waiting first.
+#[tracing::instrument(name = "orders.approval_queue", skip_all)]
+pub async fn queue(ctx: &Ctx) -> Result<Vec<ApprovalTask>, AppError> {
+    let p = ctx.require(Action::ApproveOrders)?;
+    let mut w = Where::new();
+    w.and_sql("o.status = 'pending_approval'");
+    scope(&mut w, p, "o");
+    let pending: Vec<Pending> = w
+        .build(
+            "SELECT o.id, o.number, o.status, o.store_id, s.name AS store_name, o.customer_id,
+                    c.name AS customer_name, o.salesperson_id, u.display_name AS salesperson_name,
+                    o.model_id, m.name AS model_name, v.vin, o.total, o.paid, o.created_at, o.updated_at,
+                    o.approval_levels, o.created_by, o.discount_bp, o.payment_type,
+                    o.version
+             FROM orders o JOIN customers c ON c.id = o.customer_id JOIN stores s ON s.id = o.store_id
+             JOIN models m ON m.id = o.model_id LEFT JOIN users u ON u.id = o.salesperson_id
+             LEFT JOIN vehicles v ON v.id = o.vehicle_id",
+            &format!("ORDER BY o.updated_at, o.id LIMIT {MAX_QUEUE}"),
+        )
+        .fetch_all(ctx.db())
+        .await?;
+    if pending.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The levels approved so far in each order's current round.
+    let mut w = Where::new();
+    w.and_sql("o.status = 'pending_approval'");
+    w.and_sql("a.decision = 'approved'");
+    scope(&mut w, p, "o");
+    let approved: Vec<(i64, i64)> = w
+        .build(
+            "SELECT a.order_id, a.level FROM order_approvals a
+             JOIN orders o ON o.id = a.order_id AND a.round = o.approval_round",
+            "",
+        )
+        .fetch_all(ctx.db())
+        .await?;
+    let mut decided: HashMap<i64, Vec<u8>> = HashMap::new();
+    for (order, level) in approved {
+        if let Ok(l) = u8::try_from(level) {
+            decided.entry(order).or_default().push(l);
+        }
+    }
+    let me = p.user_id.unwrap_or(-1);
+    let mut rules_of: HashMap<i64, Vec<Rule>> = HashMap::new();
+    let mut out = Vec::new();
+    for o in pending {
+        let required = decode_levels(&o.approval_levels);
+        let done = decided.remove(&o.item.id).unwrap_or_default();
+        let Some(level) = approval::next_level(&required, &done) else {
+            continue;
+        };
+        let mine = approval::may_decide(
+            p.role,
+            me,
+            level.role,
+            o.created_by.unwrap_or(0),
+            o.item.salesperson_id,
+        );
+        if mine.is_err() {
+            continue;
+        }
+        if let std::collections::hash_map::Entry::Vacant(e) = rules_of.entry(o.item.store_id) {
+            e.insert(rules::load(ctx.db(), o.item.store_id).await?);
+        }
+        let facts = Facts {
+            discount_bp: o.discount_bp,
+            total: o.item.total.fen(),
+            model_id: o.item.model_id,
+            payment_type: o.payment_type,
+        };
+        let reasons = approval::explain(&rules_of[&o.item.store_id], &facts, ctx.lang());
+        out.push(ApprovalTask {
+            order: o.item,
+            level,
+            discount_bp: o.discount_bp,
+            reasons,
+            version: o.version,
+        });
+    }
+    Ok(out)
+}
+
+/// How many orders wait for the caller's decision: the navigation badge.
+#[tracing::instrument(name = "orders.approval_count", skip_all)]
+pub async fn queue_count(ctx: &Ctx) -> Result<i64, AppError> {
+    Ok(queue(ctx).await?.len() as i64)
 }

@@ -30,6 +30,7 @@ use crate::{
             PaymentRow,
         },
         status::{OrderStatus, PaymentMethod, Transition},
+        timeline::TimelineEntry,
         totals::{self, Discount},
         OrderInput,
     },
@@ -761,6 +762,28 @@ pub async fn get(ctx: &Ctx, id: i64) -> Result<OrderDetail, AppError> {
         required_levels,
         next_level,
     })
+}
+
+/// The order's history from the audit log, oldest first: who changed what, before and
+/// after. A change the system made (an expired hold) is named as the system's.
+#[tracing::instrument(name = "orders.timeline", skip_all, fields(order = id))]
+pub async fn timeline(ctx: &Ctx, id: i64) -> Result<Vec<TimelineEntry>, AppError> {
+    open(ctx, Action::ViewOrders, id).await?;
+    let mut rows: Vec<TimelineEntry> = sql(
+        "SELECT a.id, a.at, COALESCE(u.display_name, a.actor) AS actor, a.action, a.before_json,
+                a.after_json
+         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
+         WHERE a.entity = 'order' AND a.entity_id = $1 ORDER BY a.id LIMIT 500",
+    )
+    .bind(id.to_string())
+    .fetch_all(ctx.db())
+    .await?;
+    for r in &mut rows {
+        if r.actor.starts_with("system:") {
+            r.actor = ctx.t("order.by_system").into();
+        }
+    }
+    Ok(rows)
 }
 
 /// The orders the caller may see that pass the filter, newest first, a page at a time.
