@@ -153,8 +153,8 @@ fn fresh_mobile() -> String {
 }
 
 /// Performs `action` through its server function; returns the HTTP status, or `None` for
-/// an action without a server function yet (orders: their services are walked directly
-/// below).
+/// an action without a server function yet (the approval rules: their service is walked
+/// directly below).
 async fn attempt(
     app: &TestApp,
     action: Action,
@@ -311,10 +311,37 @@ async fn attempt(
             app.call("crm/reassign", &[("id", &id.to_string()), ("owner_id", "")])
                 .await
         }
-        Action::ViewOrders
-        | Action::EditOrders
-        | Action::ApproveOrders
-        | Action::ManageApprovalRules => return None,
+        Action::ViewOrders => {
+            // A preview reads the rules and the stock, and writes nothing.
+            let (trim, color) = (ids.trim.to_string(), ids.color.to_string());
+            let form = [
+                ("trim_id", trim.as_str()),
+                ("color_id", color.as_str()),
+                ("list_price", "79800"),
+                ("payment_type", "full"),
+            ];
+            app.call("orders/preview", &form).await
+        }
+        Action::EditOrders => {
+            let (customer, trim, color) =
+                (id.to_string(), ids.trim.to_string(), ids.color.to_string());
+            let form = [
+                ("customer_id", customer.as_str()),
+                ("trim_id", trim.as_str()),
+                ("color_id", color.as_str()),
+                ("list_price", "79800"),
+                ("payment_type", "full"),
+            ];
+            app.call("orders/create", &form).await
+        }
+        Action::ApproveOrders => {
+            app.call(
+                "orders/approve",
+                &[("id", &id.to_string()), ("comment", tag)],
+            )
+            .await
+        }
+        Action::ManageApprovalRules => return None,
     };
     Some(res.status().as_u16())
 }
