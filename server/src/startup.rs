@@ -63,7 +63,12 @@ impl Application {
             .listen(&state.db)
             .await
             .map_err(|e| anyhow::anyhow!("cannot LISTEN for live events: {e}"))?;
-        tokio::spawn(aged_stock_sweeper(state.db.clone(), state.clock));
+        tokio::spawn(app::jobs::run_forever(
+            state.clone(),
+            jobs(),
+            Duration::from_secs(15),
+        ));
+        tokio::spawn(planner_statistics(state.db.clone()));
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
@@ -108,25 +113,60 @@ impl Application {
     }
 }
 
-/// Hourly (and at start): opens, raises and closes aged-stock alerts as the days pass,
-/// clears what only grows — expired sessions, old sign-in failures and throttle rows — and
-/// refreshes SQLite's planner statistics.
-async fn aged_stock_sweeper(db: Db, clock: Clock) {
-    use app::inventory::service::alerts::sweep_aged;
+/// The background jobs, each run once per period across every server process.
+pub fn jobs() -> Vec<app::jobs::Job> {
+    use app::jobs::Job;
+    vec![
+        // Deposit-only holds whose time is up go back to stock within a minute.
+        Job {
+            name: "orders.expire_holds",
+            every: Duration::from_secs(60),
+            work: |state, now| {
+                Box::pin(async move {
+                    app::orders::service::orders::expire_holds(&state, now)
+                        .await
+                        .map(|n| format!("{n} holds released"))
+                        .map_err(|e| e.to_string())
+                })
+            },
+        },
+        // Opens, raises and closes aged-stock alerts as the days pass.
+        Job {
+            name: "inventory.aged_stock",
+            every: Duration::from_secs(3600),
+            work: |state, _| {
+                Box::pin(async move {
+                    let mut tx = state.db.begin().await.map_err(|e| e.to_string())?;
+                    app::inventory::service::alerts::sweep_aged(&mut tx, state.clock.today(), None)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    tx.commit().await.map_err(|e| e.to_string())?;
+                    Ok("aged stock swept".into())
+                })
+            },
+        },
+        // Clears what only grows: expired sessions, old sign-in failures, idle throttle rows.
+        Job {
+            name: "maintenance.purge",
+            every: Duration::from_secs(3600),
+            work: |state, now| {
+                Box::pin(async move {
+                    purge(&state.db, now)
+                        .await
+                        .map(|(s, f, t)| format!("{s} sessions, {f} failures, {t} throttle rows"))
+                        .map_err(|e| e.to_string())
+                })
+            },
+        },
+    ]
+}
+
+/// Hourly, in each process: refreshes SQLite's planner statistics (nothing on PostgreSQL,
+/// whose autovacuum does it).
+async fn planner_statistics(db: Db) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        let run = async {
-            let mut tx = db.begin().await?;
-            sweep_aged(&mut tx, clock.today(), None).await?;
-            tx.commit().await.map_err(app::db::DbError::from)
-        };
-        if let Err(e) = run.await {
-            tracing::warn!(error = %e, "aged-stock sweep failed");
-        }
-        if let Err(e) = purge(&db, clock.now_ms()).await {
-            tracing::warn!(error = %e, "clean-up failed");
-        }
         if let Err(e) = db.optimize().await {
             tracing::warn!(error = %e, "planner statistics not refreshed");
         }

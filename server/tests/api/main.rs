@@ -8,6 +8,7 @@ mod crm;
 mod foundation;
 mod hardening;
 mod inventory;
+mod jobs;
 mod orders;
 mod permissions;
 mod rest;
