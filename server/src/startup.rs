@@ -109,8 +109,8 @@ impl Application {
 }
 
 /// Hourly (and at start): opens, raises and closes aged-stock alerts as the days pass,
-/// clears what only grows — expired sessions, old sign-in failures and throttle rows — and
-/// refreshes SQLite's planner statistics.
+/// clears what only grows — expired sessions, old sign-in failures, throttle rows and
+/// idempotency keys — and refreshes SQLite's planner statistics.
 async fn aged_stock_sweeper(db: Db, clock: Clock) {
     use app::inventory::service::alerts::sweep_aged;
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -133,8 +133,9 @@ async fn aged_stock_sweeper(db: Db, clock: Clock) {
     }
 }
 
-/// Deletes expired sessions, sign-in failures older than a day and idle throttle rows.
-pub async fn purge(db: &Db, now: i64) -> Result<(u64, u64, u64), app::db::DbError> {
+/// Deletes expired sessions, sign-in failures older than a day, idle throttle rows and
+/// idempotency keys older than a day; how many of each.
+pub async fn purge(db: &Db, now: i64) -> Result<(u64, u64, u64, u64), app::db::DbError> {
     use app::db::sql;
     let sessions = sql("DELETE FROM sessions WHERE expires_at < $1")
         .bind(now)
@@ -145,7 +146,8 @@ pub async fn purge(db: &Db, now: i64) -> Result<(u64, u64, u64), app::db::DbErro
         .execute(db)
         .await?;
     let throttle = app::auth::throttle::purge(db, now).await?;
-    Ok((sessions, failures, throttle))
+    let keys = app::orders::rest::purge_idempotency_keys(db, now).await?;
+    Ok((sessions, failures, throttle, keys))
 }
 
 async fn shutdown_signal() {

@@ -9,5 +9,6 @@ mod foundation;
 mod hardening;
 mod inventory;
 mod orders;
+mod orders_rest;
 mod permissions;
 mod rest;
