@@ -10,3 +10,6 @@ pub mod domain;
 
 #[cfg(feature = "ssr")]
 pub mod service;
+
+#[cfg(feature = "ssr")]
+pub mod rest;

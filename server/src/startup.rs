@@ -145,7 +145,8 @@ pub fn jobs() -> Vec<app::jobs::Job> {
                 })
             },
         },
-        // Clears what only grows: expired sessions, old sign-in failures, idle throttle rows.
+        // Clears what only grows: expired sessions, old sign-in failures, idle throttle
+        // rows, day-old idempotency keys.
         Job {
             name: "maintenance.purge",
             every: Duration::from_secs(3600),
@@ -153,7 +154,9 @@ pub fn jobs() -> Vec<app::jobs::Job> {
                 Box::pin(async move {
                     purge(&state.db, now)
                         .await
-                        .map(|(s, f, t)| format!("{s} sessions, {f} failures, {t} throttle rows"))
+                        .map(|(s, f, t, k)| {
+                            format!("{s} sessions, {f} failures, {t} throttle rows, {k} idempotency keys")
+                        })
                         .map_err(|e| e.to_string())
                 })
             },
@@ -173,8 +176,9 @@ async fn planner_statistics(db: Db) {
     }
 }
 
-/// Deletes expired sessions, sign-in failures older than a day and idle throttle rows.
-pub async fn purge(db: &Db, now: i64) -> Result<(u64, u64, u64), app::db::DbError> {
+/// Deletes expired sessions, sign-in failures older than a day, idle throttle rows and
+/// idempotency keys older than a day; how many of each.
+pub async fn purge(db: &Db, now: i64) -> Result<(u64, u64, u64, u64), app::db::DbError> {
     use app::db::sql;
     let sessions = sql("DELETE FROM sessions WHERE expires_at < $1")
         .bind(now)
@@ -185,7 +189,8 @@ pub async fn purge(db: &Db, now: i64) -> Result<(u64, u64, u64), app::db::DbErro
         .execute(db)
         .await?;
     let throttle = app::auth::throttle::purge(db, now).await?;
-    Ok((sessions, failures, throttle))
+    let keys = app::orders::rest::purge_idempotency_keys(db, now).await?;
+    Ok((sessions, failures, throttle, keys))
 }
 
 async fn shutdown_signal() {

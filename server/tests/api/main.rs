@@ -10,5 +10,6 @@ mod hardening;
 mod inventory;
 mod jobs;
 mod orders;
+mod orders_rest;
 mod permissions;
 mod rest;
