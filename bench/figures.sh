@@ -74,7 +74,7 @@ curl -fs -c "$jar" -o /dev/null -H 'accept: application/json' \
   --data 'username=sh.sales&password=forecourt-demo' "$BASE_URL/sfn/login"
 session="$(awk '$6 == "fc_session" { print $7 }' "$jar")"
 printf '{"Cookie": "fc_session=%s"}' "$session" >"$work/headers.json"
-for path in /login / /inventory /crm/customers /crm/customers/new /crm/follow-ups; do
+for path in /login / /inventory /crm/customers /crm/customers/new /crm/leads/list /crm/follow-ups; do
   headers=()
   [ "$path" != /login ] && headers=(--extra-headers="$work/headers.json")
   if CHROME_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}" bench/node_modules/.bin/lighthouse "$BASE_URL$path" \

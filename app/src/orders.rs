@@ -13,3 +13,6 @@ pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod service;
+
+#[cfg(feature = "ssr")]
+pub mod rest;

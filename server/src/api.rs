@@ -24,7 +24,9 @@ use utoipa_axum::router::OpenApiRouter;
     security(("api_key" = [])),
     tags((name = "auth", description = "Who a key acts as"), (name = "stores", description = "Stores (门店)"),
          (name = "inventory", description = "Vehicles, stock, alerts and transfers (库存管理)"),
-         (name = "crm", description = "Customers, leads and follow-ups (客户关系管理)"))
+         (name = "crm", description = "Customers, leads and follow-ups (客户关系管理)"),
+         (name = "orders", description = "Orders: entry (retried safely with `Idempotency-Key`), changes under `If-Match`, \
+                                          approval, vehicle holds, shipping and payments (订单管理)"))
 )]
 struct ApiDoc;
 
@@ -111,7 +113,8 @@ fn modules() -> OpenApiRouter<AppState> {
             .merge(app::auth::rest::routes())
             .merge(app::admin::rest::routes())
             .merge(app::inventory::rest::routes())
-            .merge(app::crm::rest::routes()),
+            .merge(app::crm::rest::routes())
+            .merge(app::orders::rest::routes()),
     )
 }
 

@@ -63,7 +63,12 @@ impl Application {
             .listen(&state.db)
             .await
             .map_err(|e| anyhow::anyhow!("cannot LISTEN for live events: {e}"))?;
-        tokio::spawn(aged_stock_sweeper(state.db.clone(), state.clock));
+        tokio::spawn(app::jobs::run_forever(
+            state.clone(),
+            jobs(),
+            Duration::from_secs(15),
+        ));
+        tokio::spawn(planner_statistics(state.db.clone()));
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
@@ -108,33 +113,72 @@ impl Application {
     }
 }
 
-/// Hourly (and at start): opens, raises and closes aged-stock alerts as the days pass,
-/// clears what only grows — expired sessions, old sign-in failures and throttle rows — and
-/// refreshes SQLite's planner statistics.
-async fn aged_stock_sweeper(db: Db, clock: Clock) {
-    use app::inventory::service::alerts::sweep_aged;
+/// The background jobs, each run once per period across every server process.
+pub fn jobs() -> Vec<app::jobs::Job> {
+    use app::jobs::Job;
+    vec![
+        // Deposit-only holds whose time is up go back to stock within a minute.
+        Job {
+            name: "orders.expire_holds",
+            every: Duration::from_secs(60),
+            work: |state, now| {
+                Box::pin(async move {
+                    app::orders::service::orders::expire_holds(&state, now)
+                        .await
+                        .map(|n| format!("{n} holds released"))
+                        .map_err(|e| e.to_string())
+                })
+            },
+        },
+        // Opens, raises and closes aged-stock alerts as the days pass.
+        Job {
+            name: "inventory.aged_stock",
+            every: Duration::from_secs(3600),
+            work: |state, _| {
+                Box::pin(async move {
+                    let mut tx = state.db.begin().await.map_err(|e| e.to_string())?;
+                    app::inventory::service::alerts::sweep_aged(&mut tx, state.clock.today(), None)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    tx.commit().await.map_err(|e| e.to_string())?;
+                    Ok("aged stock swept".into())
+                })
+            },
+        },
+        // Clears what only grows: expired sessions, old sign-in failures, idle throttle
+        // rows, day-old idempotency keys.
+        Job {
+            name: "maintenance.purge",
+            every: Duration::from_secs(3600),
+            work: |state, now| {
+                Box::pin(async move {
+                    purge(&state.db, now)
+                        .await
+                        .map(|(s, f, t, k)| {
+                            format!("{s} sessions, {f} failures, {t} throttle rows, {k} idempotency keys")
+                        })
+                        .map_err(|e| e.to_string())
+                })
+            },
+        },
+    ]
+}
+
+/// Hourly, in each process: refreshes SQLite's planner statistics (nothing on PostgreSQL,
+/// whose autovacuum does it).
+async fn planner_statistics(db: Db) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        let run = async {
-            let mut tx = db.begin().await?;
-            sweep_aged(&mut tx, clock.today(), None).await?;
-            tx.commit().await.map_err(app::db::DbError::from)
-        };
-        if let Err(e) = run.await {
-            tracing::warn!(error = %e, "aged-stock sweep failed");
-        }
-        if let Err(e) = purge(&db, clock.now_ms()).await {
-            tracing::warn!(error = %e, "clean-up failed");
-        }
         if let Err(e) = db.optimize().await {
             tracing::warn!(error = %e, "planner statistics not refreshed");
         }
     }
 }
 
-/// Deletes expired sessions, sign-in failures older than a day and idle throttle rows.
-pub async fn purge(db: &Db, now: i64) -> Result<(u64, u64, u64), app::db::DbError> {
+/// Deletes expired sessions, sign-in failures older than a day, idle throttle rows and
+/// idempotency keys older than a day; how many of each.
+pub async fn purge(db: &Db, now: i64) -> Result<(u64, u64, u64, u64), app::db::DbError> {
     use app::db::sql;
     let sessions = sql("DELETE FROM sessions WHERE expires_at < $1")
         .bind(now)
@@ -145,7 +189,8 @@ pub async fn purge(db: &Db, now: i64) -> Result<(u64, u64, u64), app::db::DbErro
         .execute(db)
         .await?;
     let throttle = app::auth::throttle::purge(db, now).await?;
-    Ok((sessions, failures, throttle))
+    let keys = app::orders::rest::purge_idempotency_keys(db, now).await?;
+    Ok((sessions, failures, throttle, keys))
 }
 
 async fn shutdown_signal() {

@@ -315,7 +315,7 @@ both_dbs!(old_sessions_and_failures_are_cleared, |app| async move {
         .execute(&app.db)
         .await
         .unwrap();
-    let (sessions, failures, throttle) = server::startup::purge(&app.db, now).await.unwrap();
+    let (sessions, failures, throttle, _) = server::startup::purge(&app.db, now).await.unwrap();
     assert!(
         sessions >= 1 && failures >= 1 && throttle >= 1,
         "{sessions} {failures} {throttle}"

@@ -13,7 +13,7 @@ use crate::{
     auth::{Action, Principal},
     clock,
     ctx::Ctx,
-    db::{sql, DbResult, Exec, Tx, Val, Where},
+    db::{sql, Db, DbResult, Exec, Tx, Val, Where},
     domain::Role,
     error::{AppError, OrTaken},
     events::Event,
@@ -724,7 +724,12 @@ pub async fn submit(ctx: &Ctx, id: i64) -> Result<OrderStatus, AppError> {
 #[tracing::instrument(name = "orders.get", skip_all, fields(order = id))]
 pub async fn get(ctx: &Ctx, id: i64) -> Result<OrderDetail, AppError> {
     let (_, order) = open(ctx, Action::ViewOrders, id).await?;
-    let db = ctx.db();
+    detail(ctx.db(), order).await
+}
+
+/// What [`get`] shows of an order, whoever asks (the caller's check is [`open`]'s).
+pub(crate) async fn detail(db: &Db, order: OrderRow) -> Result<OrderDetail, AppError> {
+    let id = order.id;
     let extras: Vec<ExtraRow> = sql(
         "SELECT position, kind, description, price FROM order_extras WHERE order_id = $1 ORDER BY position",
     )
