@@ -4,8 +4,8 @@
 //!
 //! Laid out as every module is (see `app/src/README.md`): `domain/` (pure rules),
 //! `service/` (server only, each use case opening with its permission check), `api.rs` (the
-//! server functions the pages call) and `pages/` (订单, 订单录入, 订单详情, 待我审批, the
-//! printable 订单确认书).
+//! server functions the pages call), `rest.rs` (REST under `/api/v1/orders`) and `pages/`
+//! (订单, 订单录入, 订单详情, 待我审批, the printable 订单确认书).
 
 pub mod api;
 pub mod domain;
