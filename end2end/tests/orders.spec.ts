@@ -27,6 +27,11 @@ function freshMobile(): string {
   return `158${`${Math.floor(Math.random() * 100_000_000)}`.padStart(8, '0')}`;
 }
 
+/** An amount in fen as the pages show it: `¥159,800.00`. */
+function yuan(fen: number): string {
+  return `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
 async function noSidewaysScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, `no horizontal scroll on ${page.url()}`).toBeLessThanOrEqual(0);
@@ -87,17 +92,14 @@ test('a walk-in buyer orders a car in stock with a deposit; the manager approves
   const name = `到店${mobile.slice(-4)}`;
   await login(page, 'sh.sales');
 
-  // From the home page: a new customer, then the order, counting every tap and field.
+  // From the home page: the order, with the buyer added on the way, counting every tap
+  // and field.
   const effort = new Effort();
-  await effort.tap('导航「客户」', page.getByTestId('main-nav').getByRole('link', { name: '客户', exact: true }));
-  await effort.tap('新建客户', page.getByRole('link', { name: '新建客户' }));
-  await effort.fill('姓名', page.getByLabel('姓名 / 名称'), name);
-  await effort.fill('手机号', page.getByLabel('手机号'), mobile);
-  await effort.tap('保存客户', page.getByRole('button', { name: '保存客户' }));
-  await expect(page).toHaveURL(/\/crm\/customers\/\d+$/);
-  await effort.tap('新建订单', page.getByTestId('customer-new-order'));
-  await expect(page).toHaveURL(/\/orders\/new\?customer_id=\d+/);
-  await expect(page.getByTestId('customer-choice').filter({ hasText: name }).getByRole('radio')).toBeChecked();
+  await effort.tap('导航「订单」', page.getByTestId('main-nav').getByRole('link', { name: '订单', exact: true }));
+  await effort.tap('新建订单', page.getByTestId('new-order'));
+  await expect(page).toHaveURL(/\/orders\/new$/);
+  await effort.fill('新客户姓名', page.getByLabel('新客户姓名'), name);
+  await effort.fill('新客户手机号', page.getByLabel('新客户手机号'), mobile);
   await noSidewaysScroll(page);
 
   const vehicle = page.getByLabel('在库车辆（VIN）');
@@ -121,6 +123,7 @@ test('a walk-in buyer orders a car in stock with a deposit; the manager approves
   await expect(page.getByTestId('order-paid')).toHaveText('¥5,000.00');
   await expect(page.getByTestId('order-total')).toHaveText('¥159,800.00');
   await expect(page.getByTestId('order-timeline')).toContainText('状态改为待审核');
+  await expect(page.getByTestId('order-head')).toContainText(name);
   await noSidewaysScroll(page);
 
   if (javaScriptEnabled) {
@@ -156,6 +159,13 @@ test('a walk-in buyer orders a car in stock with a deposit; the manager approves
   }
   await expect(page.getByTestId('approval-row').first()).toContainText('李明');
   const total = (await page.getByTestId('order-total').textContent())!.trim();
+
+  // The REST API says the same (in fen).
+  const id = orderUrl.match(/\/orders\/(\d+)$/)![1];
+  const api = await page.request.get(`/api/v1/orders/${id}`);
+  expect(api.status()).toBe(200);
+  const fen: number = (await api.json()).order.total;
+  expect(yuan(fen)).toBe(total);
 
   // The order list shows the same total.
   await page.goto(`/orders?q=${encodeURIComponent(number)}`);
@@ -201,7 +211,7 @@ test('the preview names the general manager for a 6.2% discount and offers a car
     page.waitForResponse((r) => r.url().includes('/sfn/orders/create')),
     page.getByRole('button', { name: '保存草稿' }).click(),
   ]);
-  await expect(page.locator('#order-customer_id-error')).toHaveText('请选择客户');
+  await expect(page.locator('#order-customer_id-error')).toHaveText('请选择客户，或填写新客户的姓名和手机号');
   await expect(page.getByTestId('form-error')).toBeVisible();
   await expect(page.getByLabel('优惠比例（%）')).toHaveValue('6.2');
   await expect(page.getByLabel('颜色')).toHaveValue(colorId);

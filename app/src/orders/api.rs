@@ -30,6 +30,9 @@ pub const EXTRA_LINES: usize = 3;
 pub struct OrderForm {
     pub customer_q: String,
     pub customer_id: String,
+    /// A walk-in buyer with no profile yet: their name and mobile, to add on the way.
+    pub new_name: String,
+    pub new_mobile: String,
     pub store_id: String,
     pub trim_id: String,
     pub color_id: String,
@@ -63,11 +66,19 @@ pub fn extra_fields(n: usize) -> (&'static str, &'static str, &'static str) {
 }
 
 impl OrderForm {
+    /// Whether the form names a new buyer (and picks no customer on file).
+    pub fn names_new_customer(&self) -> bool {
+        self.customer_id.trim().is_empty()
+            && !(self.new_name.trim().is_empty() && self.new_mobile.trim().is_empty())
+    }
+
     /// Every field by its name, as the form names it.
-    pub fn pairs(&self) -> [(&'static str, &str); 23] {
+    pub fn pairs(&self) -> [(&'static str, &str); 25] {
         [
             ("customer_q", &self.customer_q),
             ("customer_id", &self.customer_id),
+            ("new_name", &self.new_name),
+            ("new_mobile", &self.new_mobile),
             ("store_id", &self.store_id),
             ("trim_id", &self.trim_id),
             ("color_id", &self.color_id),
@@ -98,6 +109,8 @@ impl OrderForm {
         OrderForm {
             customer_q: v("customer_q"),
             customer_id: v("customer_id"),
+            new_name: v("new_name"),
+            new_mobile: v("new_mobile"),
             store_id: v("store_id"),
             trim_id: v("trim_id"),
             color_id: v("color_id"),
@@ -279,14 +292,102 @@ pub async fn create_order(
     #[server(default)] intent: String,
 ) -> Result<i64, AppError> {
     let ctx = Ctx::current()?;
+    let mut form = form;
     let (input, lines) = form.to_input();
-    let refused = |e| form.refusal(e, &lines);
-    let input = priced(&ctx, input).await.map_err(refused)?;
+    let mut input = priced(&ctx, input)
+        .await
+        .map_err(|e| form.refusal(e, &lines))?;
+    if form.names_new_customer() {
+        let id = new_customer(&ctx, &form, &input)
+            .await
+            .map_err(|(e, picked)| {
+                if let Some(id) = picked {
+                    form.customer_id = id.to_string();
+                    form.new_name.clear();
+                    form.new_mobile.clear();
+                }
+                form.refusal(e, &lines)
+            })?;
+        // From here the buyer is on file: a refusal shows them picked.
+        form.customer_id = id.to_string();
+        form.new_name.clear();
+        form.new_mobile.clear();
+        input.customer_id = form.customer_id.clone();
+    }
     let id = service::orders::create(&ctx, &input, intent.trim() == "submit")
         .await
-        .map_err(refused)?;
+        .map_err(|e| form.refusal(e, &lines))?;
     leptos_axum::redirect(&format!("/orders/{id}"));
     Ok(id)
+}
+
+/// Adds the walk-in buyer the order form names (to the caller's store, or the one the
+/// order names; source 到店) — but only once the order itself has nothing wrong that it can
+/// tell alone, so a mistyped price never leaves a profile behind. A mobile on file is
+/// refused beside the mobile; when the caller may open that profile, it comes back picked.
+#[cfg(feature = "ssr")]
+async fn new_customer(
+    ctx: &Ctx,
+    form: &OrderForm,
+    input: &OrderInput,
+) -> Result<i64, (AppError, Option<i64>)> {
+    use crate::{crm::domain::customer::CustomerInput, error::FieldError};
+    let lang = ctx.lang();
+    let buyer = CustomerInput {
+        kind: "person".into(),
+        name: form.new_name.clone(),
+        mobile: form.new_mobile.clone(),
+        source: "walk_in".into(),
+        ..Default::default()
+    };
+    let as_form = |f: FieldError| FieldError {
+        field: match f.field.as_str() {
+            "name" => "new_name".into(),
+            "mobile" => "new_mobile".into(),
+            other => other.to_owned(),
+        },
+        message: f.message,
+    };
+    let mut errors: Vec<FieldError> = match buyer.check(lang) {
+        Ok(_) => Vec::new(),
+        Err(e) => e.fields().iter().cloned().map(as_form).collect(),
+    };
+    // The order's own rules, with the buyer standing in for the customer to come.
+    let stand_in = OrderInput {
+        customer_id: "1".into(),
+        ..input.clone()
+    };
+    if let Err(order) = stand_in.check_as(lang, "") {
+        errors.extend(order);
+    }
+    if !errors.is_empty() {
+        return Err((AppError::invalid_fields(errors), None));
+    }
+    let customers = crate::crm::service::customers::check_mobile(ctx, &form.new_mobile);
+    if let Some(hit) = customers.await.map_err(|e| (e, None))? {
+        let on_file = hit.message(lang);
+        return Err(match hit.may_open {
+            true => (
+                AppError::invalid(
+                    "new_mobile",
+                    lang.tf("order.buyer_on_file", &[("who", &on_file)]),
+                ),
+                Some(hit.id),
+            ),
+            false => (AppError::invalid("new_mobile", on_file), None),
+        });
+    }
+    let store = input.store_id.trim().parse::<i64>().ok();
+    crate::crm::service::customers::create(ctx, &buyer, store)
+        .await
+        .map_err(|e| match e {
+            AppError::Duplicate { message, .. } => (AppError::invalid("new_mobile", message), None),
+            AppError::Invalid { fields, .. } => (
+                AppError::invalid_fields(fields.into_iter().map(as_form).collect()),
+                None,
+            ),
+            other => (other, None),
+        })
 }
 
 /// Saves a changed order; `version` is the one the form was drawn from. The status the

@@ -565,3 +565,110 @@ both_dbs!(
         );
     }
 );
+
+both_dbs!(
+    a_walk_in_buyer_is_added_with_the_order_and_only_when_the_order_is_sound,
+    |app| async move {
+        app.seed_demo().await;
+        let ids = ids(&app).await;
+        let vin = new_vin();
+        let car = insert_vehicle(&app, &vin, ids.sh_showroom, &ids, ids.color)
+            .await
+            .to_string();
+        app.login_as("sh.sales").await;
+        let customers_now = || async {
+            let n: i64 = sql("SELECT COUNT(*) FROM customers")
+                .scalar(&app.db)
+                .await
+                .unwrap();
+            n
+        };
+        let (people, before) = (customers_now().await, orders(&app).await);
+
+        // A bad mobile and a deposit without its method: both named, nobody added.
+        let form = [
+            ("new_name", "周到店"),
+            ("new_mobile", "1380013"),
+            ("vehicle_id", car.as_str()),
+            ("deposit", "5000"),
+            ("payment_type", "full"),
+            ("intent", "submit"),
+        ];
+        let res = app.call("orders/create", &form).await;
+        assert_eq!(res.status(), 422);
+        let body: Value = res.json().await.unwrap();
+        let fields: Vec<&str> = body["Invalid"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["new_mobile", "deposit_method"], "{body}");
+        assert_eq!(customers_now().await, people, "no profile left behind");
+        assert_eq!(orders(&app).await, before);
+
+        // Sound: the buyer is on file (到店, the salesperson's), the order theirs.
+        let mobile = format!("1391{:07}", std::process::id() % 10_000_000);
+        let form = [
+            ("new_name", "周到店"),
+            ("new_mobile", mobile.as_str()),
+            ("vehicle_id", car.as_str()),
+            ("deposit", "5000"),
+            ("deposit_method", "wechat"),
+            ("payment_type", "full"),
+            ("intent", "submit"),
+        ];
+        let res = app.call("orders/create", &form).await;
+        assert_eq!(res.status(), 200);
+        let id: i64 = res.json().await.unwrap();
+        let (name, source, owner): (String, String, String) = sql(
+            "SELECT c.name, c.source, u.username FROM orders o JOIN customers c ON c.id = o.customer_id
+             JOIN users u ON u.id = c.owner_id WHERE o.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+        assert_eq!(
+            (name.as_str(), source.as_str(), owner.as_str()),
+            ("周到店", "walk_in", "sh.sales")
+        );
+        assert_eq!(status(&app, id).await, "pending_approval");
+
+        // The same mobile again: refused beside it, and the buyer on file comes back picked.
+        let form = [
+            ("new_name", "周先生"),
+            ("new_mobile", mobile.as_str()),
+            ("trim_id", &ids.trim.to_string()),
+            ("color_id", &ids.color.to_string()),
+            ("payment_type", "full"),
+        ];
+        let res = app.call("orders/create", &form).await;
+        assert_eq!(res.status(), 422);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(
+            body["Invalid"]["fields"][0]["field"], "new_mobile",
+            "{body}"
+        );
+        let message = body["Invalid"]["fields"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("周到店") && message.contains("已为您选中"),
+            "{message}"
+        );
+        let typed: Vec<(String, String)> =
+            serde_json::from_value(body["Invalid"]["input"].clone()).unwrap();
+        let owner_of: i64 = sql("SELECT customer_id FROM orders WHERE id = $1")
+            .bind(id)
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        assert!(
+            typed
+                .iter()
+                .any(|(k, v)| k == "customer_id" && *v == owner_of.to_string()),
+            "{typed:?}"
+        );
+        assert_eq!(customers_now().await, people + 1);
+        assert_eq!(orders(&app).await, before + 1);
+    }
+);

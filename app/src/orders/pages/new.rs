@@ -1,5 +1,6 @@
 //! 订单录入: one plain form for a whole order, which works without JavaScript. The
-//! customer is picked from a search on the same page; the car by an in-stock vehicle, or
+//! customer is picked from a search on the same page, or a walk-in buyer is added by name
+//! and mobile as the order is saved; the car by an in-stock vehicle, or
 //! by trim and colour (with the vehicle to offer); then price, discount, extra lines,
 //! deposit and payment. 预览 sends the form back to this page (GET) with its figures, the
 //! approval it will need and why; 保存草稿 and 提交审核 save it and open the order. A
@@ -146,7 +147,8 @@ pub fn NewOrderPage() -> impl IntoView {
                     (_, v) => v,
                 };
                 let customer = view! {
-                    <CustomerPicker form people picked=picked.clone() searched search=typed("customer_q") />
+                    <CustomerPicker form people picked=picked.clone() searched search=typed("customer_q")
+                        new_name=typed("new_name") new_mobile=typed("new_mobile") />
                 }.into_any();
                 let car = view! {
                     <CarFields form stock trims=trim_choices(&cat) colors=color_choices(&cat)
@@ -198,6 +200,8 @@ fn CustomerPicker(
     picked: String,
     searched: bool,
     search: String,
+    new_name: String,
+    new_mobile: String,
 ) -> impl IntoView {
     let lang = use_lang();
     form.register("customer_id");
@@ -238,6 +242,13 @@ fn CustomerPicker(
             {empty.then(|| view! { <p class="muted">{lang.t("crm.no_customers")}</p> })}
             <div class="choices">{choices}</div>
             <span class="field-error" id=error_id.clone()>{message}</span>
+            <p class="muted">{lang.t("order.new_buyer_hint")}</p>
+            <div class="form-grid" data-testid="new-buyer">
+                <Field form name="new_name" label=lang.t("order.new_buyer_name") value=new_name maxlength=50
+                    autocomplete="off" />
+                <Field form name="new_mobile" label=lang.t("order.new_buyer_mobile") value=new_mobile kind="tel"
+                    inputmode="tel" maxlength=40 autocomplete="off" />
+            </div>
         </fieldset>
     }
 }
