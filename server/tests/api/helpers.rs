@@ -26,6 +26,8 @@ pub struct TestApp {
     pub state: AppState,
     pub client: reqwest::Client,
     pub kind: DbKind,
+    /// The database, for another process to open.
+    pub database: DbUrl,
     pub _dir: TempDir,
 }
 
@@ -90,7 +92,7 @@ pub async fn spawn_app(kind: DbKind) -> Option<TestApp> {
     std::fs::create_dir_all(&dir.0).expect("temp dir");
     let database = fresh_database(kind, &dir.0).await?;
     let config = Config {
-        database,
+        database: database.clone(),
         addr: "127.0.0.1:0".parse().unwrap(),
         site_root: dir.0.join("site"),
         sessions: Default::default(),
@@ -114,6 +116,7 @@ pub async fn spawn_app(kind: DbKind) -> Option<TestApp> {
         state,
         client,
         kind,
+        database,
         _dir: dir,
     })
 }
@@ -208,6 +211,7 @@ impl TestApp {
             state: self.state.clone(),
             client: self.client.clone(),
             kind: self.kind,
+            database: self.database.clone(),
             _dir: TempDir(PathBuf::new()),
         }
     }

@@ -1047,3 +1047,137 @@ both_dbs!(
         }
     }
 );
+
+/// A `forecourt serve` process of this build on `app`'s database, stopped when dropped.
+struct ServerProcess {
+    child: std::process::Child,
+    address: String,
+}
+
+impl ServerProcess {
+    async fn start(app: &TestApp) -> ServerProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let database = match &app.database {
+            app::db::DbUrl::Sqlite(path) => path.clone(),
+            app::db::DbUrl::Postgres(url) => url.clone(),
+        };
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_forecourt"))
+            .arg("serve")
+            .env("DATABASE_URL", database)
+            .env("FORECOURT_ADDR", format!("127.0.0.1:{port}"))
+            .env("FORECOURT_SITE_ROOT", app._dir.0.join("site"))
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start a server process");
+        let server = ServerProcess {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+        };
+        let health = format!("{}/healthz", server.address);
+        for _ in 0..300 {
+            if let Ok(r) = app.client.get(&health).send().await {
+                if r.status() == 200 {
+                    return server;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the server process at {} never answered", server.address);
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+both_dbs!(
+    two_server_processes_take_two_hundred_allocations_of_one_vehicle_and_one_holds_it,
+    |app| async move {
+        app.seed_demo().await;
+        let ids = ids(&app).await;
+        let sales = app.ctx_as("sh.sales").await;
+        let buyer = customer(&sales, "两处抢车").await;
+        let vin = new_vin();
+        let car = insert_vehicle(&app, &vin, ids.sh_showroom, &ids, ids.color).await;
+        let draft = OrderInput {
+            deposit: "2000".into(),
+            deposit_method: "cash".into(),
+            ..input(buyer, &ids)
+        };
+        let mut drafts = Vec::new();
+        for _ in 0..200 {
+            drafts.push(orders::create(&sales, &draft, false).await.unwrap());
+        }
+        let store: i64 = sql("SELECT id FROM stores WHERE code = 'SH01'")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        let (_, key) = app::auth::api_key::create(
+            &app.db,
+            "two-processes",
+            Role::SalesManager,
+            Some(store),
+            None,
+        )
+        .await
+        .unwrap();
+        let servers = [
+            ServerProcess::start(&app).await,
+            ServerProcess::start(&app).await,
+        ];
+
+        // Half the requests to each process, all at once.
+        let client = reqwest::Client::new();
+        let results = futures::future::join_all(drafts.iter().enumerate().map(|(n, id)| {
+            let url = format!("{}/api/v1/orders/{id}/allocate", servers[n % 2].address);
+            let request = client
+                .post(url)
+                .bearer_auth(&key)
+                .json(&serde_json::json!({ "vehicle_id": car }));
+            async move {
+                let res = request.send().await.unwrap();
+                let status = res.status().as_u16();
+                (status, res.text().await.unwrap_or_default())
+            }
+        }))
+        .await;
+        let mut by_status = std::collections::BTreeMap::new();
+        for (status, _) in &results {
+            *by_status.entry(*status).or_insert(0) += 1;
+        }
+        assert_eq!(
+            by_status,
+            [(200, 1), (409, 199)].into_iter().collect(),
+            "one allocation wins, the others are conflicts"
+        );
+        for (status, body) in results.iter().filter(|(s, _)| *s == 409) {
+            assert!(body.contains(&vin), "{status}: {body}");
+        }
+
+        // The vehicle and the orders agree: one holder, reserved; the winner was served by
+        // one process or the other, and audited once.
+        let winner = drafts
+            .iter()
+            .zip(&results)
+            .find(|(_, (s, _))| *s == 200)
+            .map(|(id, _)| *id)
+            .unwrap();
+        assert_eq!(vehicle_status(&app, car).await, "reserved");
+        assert_eq!(holder(&app, car).await, vec![winner]);
+        let allocations: i64 =
+            sql("SELECT COUNT(*) FROM audit_log WHERE action = 'order.allocate'")
+                .scalar(&app.db)
+                .await
+                .unwrap();
+        assert_eq!(allocations, 1);
+        drop(servers);
+    }
+);
