@@ -14,12 +14,18 @@ use sqlx::{
 use std::{borrow::Cow, panic::Location, str::FromStr, time::Duration};
 use tracing::Instrument;
 
-/// The database the application runs on.
+/// The database the application runs on. On SQLite, the process's writers queue on one
+/// lock before `BEGIN IMMEDIATE` (SQLite has one writer at a time): waiting on SQLite's
+/// own busy handler, which sleeps and polls, made eight writers at once slower than one.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, WriteLock),
     Postgres(PgPool),
 }
+
+/// The queue of a process's SQLite writers. Other processes on the same file still wait
+/// on SQLite's busy timeout.
+pub type WriteLock = std::sync::Arc<tokio::sync::Mutex<()>>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {
@@ -91,7 +97,10 @@ impl<T> Scalar for T where
 /// A write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`) so
 /// that two writers never deadlock upgrading a read lock.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(
+        Transaction<'static, Sqlite>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -112,7 +121,7 @@ pub enum Exec<'a> {
 impl<'a> From<&'a Db> for Exec<'a> {
     fn from(db: &'a Db) -> Self {
         match db {
-            Db::Sqlite(p) => Exec::SqlitePool(p),
+            Db::Sqlite(p, _) => Exec::SqlitePool(p),
             Db::Postgres(p) => Exec::PgPool(p),
         }
     }
@@ -121,7 +130,7 @@ impl<'a> From<&'a Db> for Exec<'a> {
 impl<'a> From<&'a mut Tx> for Exec<'a> {
     fn from(tx: &'a mut Tx) -> Self {
         match tx {
-            Tx::Sqlite(t) => Exec::SqliteConn(t),
+            Tx::Sqlite(t, _) => Exec::SqliteConn(t),
             Tx::Postgres(t) => Exec::PgConn(t),
         }
     }
@@ -363,6 +372,21 @@ impl Where {
         self
     }
 
+    /// Adds a condition with two values, written `?` and `?` in `cond` in their order
+    /// (a range: `name >= ? AND name < ?`).
+    pub fn and_range(&mut self, cond: &str, from: impl Into<Val>, to: impl Into<Val>) -> &mut Self {
+        self.args.push(from.into());
+        let first = self.args.len();
+        self.args.push(to.into());
+        let cond = cond.replacen('?', &format!("${first}"), 1).replacen(
+            '?',
+            &format!("${}", first + 1),
+            1,
+        );
+        self.conds.push(cond);
+        self
+    }
+
     /// Adds one condition that holds when any of `parts` does, each written with one `?`
     /// for its own value: `(a LIKE $1 OR b = $2)`. Nothing is added for no parts.
     pub fn and_any(&mut self, parts: Vec<(&str, Val)>) -> &mut Self {
@@ -503,7 +527,7 @@ impl Db {
                     .max_connections(8)
                     .connect_with(opts)
                     .await?;
-                Ok(Db::Sqlite(pool))
+                Ok(Db::Sqlite(pool, WriteLock::default()))
             }
             DbUrl::Postgres(url) => {
                 let pool = PgPoolOptions::new()
@@ -521,7 +545,7 @@ impl Db {
     /// statistics are stale, so searches keep choosing the right index as tables grow.
     /// PostgreSQL's autovacuum does this by itself.
     pub async fn optimize(&self) -> DbResult<()> {
-        if let Db::Sqlite(_) = self {
+        if let Db::Sqlite(..) = self {
             sql("PRAGMA analysis_limit = 1000").execute(self).await?;
             sql("PRAGMA optimize = 0x10002").execute(self).await?;
         }
@@ -530,7 +554,7 @@ impl Db {
 
     pub fn dialect(&self) -> Dialect {
         match self {
-            Db::Sqlite(_) => Dialect::Sqlite,
+            Db::Sqlite(..) => Dialect::Sqlite,
             Db::Postgres(_) => Dialect::Postgres,
         }
     }
@@ -539,21 +563,24 @@ impl Db {
     /// `migrations/sqlite` and `migrations/postgres`).
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self {
-            Db::Sqlite(p) => sqlx::migrate!("../migrations/sqlite").run(p).await,
+            Db::Sqlite(p, _) => sqlx::migrate!("../migrations/sqlite").run(p).await,
             Db::Postgres(p) => sqlx::migrate!("../migrations/postgres").run(p).await,
         }
     }
 
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         match self {
-            Db::Sqlite(p) => Ok(Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?)),
+            Db::Sqlite(p, lock) => {
+                let turn = lock.clone().lock_owned().await;
+                Ok(Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn))
+            }
             Db::Postgres(p) => Ok(Tx::Postgres(p.begin().await?)),
         }
     }
 
     pub async fn acquire(&self) -> Result<Conn, sqlx::Error> {
         match self {
-            Db::Sqlite(p) => Ok(Conn::Sqlite(p.acquire().await?)),
+            Db::Sqlite(p, _) => Ok(Conn::Sqlite(p.acquire().await?)),
             Db::Postgres(p) => Ok(Conn::Postgres(p.acquire().await?)),
         }
     }
@@ -568,7 +595,7 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite(p, _) => p.close().await,
             Db::Postgres(p) => p.close().await,
         }
     }
@@ -577,14 +604,14 @@ impl Db {
 impl Tx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(t) => t.commit().await,
+            Tx::Sqlite(t, _turn) => t.commit().await,
             Tx::Postgres(t) => t.commit().await,
         }
     }
 
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(t) => t.rollback().await,
+            Tx::Sqlite(t, _turn) => t.rollback().await,
             Tx::Postgres(t) => t.rollback().await,
         }
     }

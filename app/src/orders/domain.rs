@@ -7,6 +7,7 @@ pub mod approval;
 pub mod input;
 pub mod number;
 pub mod order;
+pub mod search;
 pub mod status;
 pub mod suggest;
 pub mod timeline;
@@ -18,5 +19,6 @@ pub use number::OrderNumber;
 pub use order::{
     ApprovalTask, OrderDetail, OrderFilter, OrderItem, OrderPage, OrderPreview, OrderRow,
 };
+pub use search::OrderSearch;
 pub use status::{ExtraKind, OrderStatus, PaymentMethod, PaymentType};
 pub use totals::{Discount, Totals};

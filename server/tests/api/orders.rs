@@ -723,11 +723,27 @@ both_dbs!(
         // Search by number, customer, VIN; filters by status, customer and day.
         let gm = app.ctx_as("gm").await;
         let today = app::clock::day_of(app.state.clock.now_ms());
+        let mobile: String = sql("SELECT mobile FROM customers WHERE id = $1")
+            .bind(buyer)
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        let by = |q: String| OrderFilter {
+            q: Some(q),
+            ..Default::default()
+        };
         for f in [
-            OrderFilter {
-                q: Some(number.clone()),
-                ..Default::default()
-            },
+            by(number.clone()),
+            by(number[..13].to_lowercase()),
+            by(vin.clone()),
+            by(format!(
+                "{} {} {}",
+                &mobile[..3],
+                &mobile[3..7],
+                &mobile[7..]
+            )),
+            by(mobile[7..].to_owned()),
+            by("lk".into()),
             OrderFilter {
                 q: Some("林可".into()),
                 ..Default::default()
@@ -767,6 +783,14 @@ both_dbs!(
                 store_id: Some(store(&app, "HZ01").await),
                 customer_id: Some(buyer),
                 ..Default::default()
+            },
+            OrderFilter {
+                customer_id: Some(buyer),
+                ..by("HZ01-".into())
+            },
+            OrderFilter {
+                customer_id: Some(buyer),
+                ..by(format!("{}0", &vin[10..]))
             },
         ] {
             let page = orders::list(&gm, &f).await.unwrap();

@@ -8,12 +8,13 @@
 //! conflict (409) naming who made it and when, never a silent overwrite.
 
 use super::{check_access, order_event, rules, scope};
+use crate::crm::domain::customer::Search;
 use crate::{
     audit::{self, AuditEntry},
     auth::{Action, Principal},
     clock,
     ctx::Ctx,
-    db::{sql, Db, DbResult, Exec, Tx, Val, Where},
+    db::{sql, Db, DbResult, Exec, Tx, Where},
     domain::Role,
     error::{AppError, OrTaken},
     events::Event,
@@ -32,7 +33,7 @@ use crate::{
         status::{OrderStatus, PaymentMethod, Transition},
         timeline::TimelineEntry,
         totals::{self, Discount},
-        OrderInput,
+        OrderInput, OrderSearch,
     },
     server::AppState,
 };
@@ -819,30 +820,59 @@ pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
     if let Some(to) = f.to.and_then(|d| d.succ_opt()) {
         w.and("o.created_at < ?", clock::day_start(to));
     }
-    let search = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let searching = search.is_some();
-    if let Some(q) = search {
-        let plain = q.replace(['%', '_', '\\'], "");
-        let upper = plain.to_uppercase();
-        let mut parts: Vec<(&str, Val)> = vec![
-            ("o.number LIKE ?", format!("%{upper}%").into()),
-            ("c.name LIKE ?", format!("%{plain}%").into()),
-            ("v.vin LIKE ?", format!("%{upper}%").into()),
-        ];
-        if let Some(m) = crate::crm::domain::customer::parse_mobile(q) {
-            parts.push(("c.mobile = ?", m.as_str().into()));
-        } else if q.len() == 4 && q.bytes().all(|b| b.is_ascii_digit()) {
-            parts.push(("c.mobile_last4 = ?", q.into()));
+    // Each reading of the search is answered by an index: the order number's, the VIN's,
+    // or the customer's (then the orders of those customers).
+    match f.q.as_deref().and_then(OrderSearch::read) {
+        Some(OrderSearch::Number(n)) => {
+            w.and("o.number >= ?", n.clone())
+                .and("o.number < ?", format!("{n}\u{10FFFF}"));
         }
-        w.and_any(parts);
+        Some(OrderSearch::Vin(v)) => {
+            w.and("o.vehicle_id IN (SELECT id FROM vehicles WHERE vin = ?)", v);
+        }
+        Some(OrderSearch::VinTail(t)) => {
+            w.and(
+                "o.vehicle_id IN (SELECT id FROM vehicles WHERE vin LIKE ?)",
+                format!("%{t}"),
+            );
+        }
+        Some(OrderSearch::Customer(Search::Mobile(m))) => {
+            w.and(
+                "o.customer_id IN (SELECT id FROM customers WHERE mobile = ?)",
+                m.as_str(),
+            );
+        }
+        Some(OrderSearch::Customer(Search::Last4(d))) => {
+            w.and(
+                "o.customer_id IN (SELECT id FROM customers WHERE mobile_last4 = ?)",
+                d,
+            );
+        }
+        Some(OrderSearch::Customer(Search::Initials(i))) => {
+            // As the customer list reads initials: a range the initials index serves.
+            let mut upper = i.clone();
+            if let Some(last) = upper.pop() {
+                upper.push(char::from((last as u8).saturating_add(1)));
+            }
+            w.and_range(
+                "o.customer_id IN (SELECT id FROM customers WHERE initials >= ? AND initials < ?)",
+                i,
+                upper,
+            );
+        }
+        Some(OrderSearch::Customer(Search::Name(n))) => {
+            w.and_range(
+                "o.customer_id IN (SELECT id FROM customers WHERE name >= ? AND name < ?)",
+                n.clone(),
+                format!("{n}\u{10FFFF}"),
+            );
+        }
+        None => {}
     }
     const FROM: &str = "FROM orders o JOIN customers c ON c.id = o.customer_id
         LEFT JOIN vehicles v ON v.id = o.vehicle_id";
-    // Only a search looks at the customer and the vehicle; without one, the count reads
-    // the orders alone.
-    let count_from = if searching { FROM } else { "FROM orders o" };
     let total: i64 = w
-        .build(&format!("SELECT COUNT(*) {count_from}"), "")
+        .build("SELECT COUNT(*) FROM orders o", "")
         .scalar(ctx.db())
         .await?;
     let rows: Vec<OrderItem> = w
