@@ -387,6 +387,23 @@ impl Where {
         self
     }
 
+    /// Adds `column IN (…)` for a list of values; for an empty list, a condition nothing
+    /// meets.
+    pub fn and_in(&mut self, column: &str, values: Vec<Val>) -> &mut Self {
+        if values.is_empty() {
+            self.conds.push("1 = 0".into());
+            return self;
+        }
+        let mut marks = Vec::with_capacity(values.len());
+        for v in values {
+            self.args.push(v);
+            marks.push(format!("${}", self.args.len()));
+        }
+        self.conds
+            .push(format!("{column} IN ({})", marks.join(", ")));
+        self
+    }
+
     /// Adds one condition that holds when any of `parts` does, each written with one `?`
     /// for its own value: `(a LIKE $1 OR b = $2)`. Nothing is added for no parts.
     pub fn and_any(&mut self, parts: Vec<(&str, Val)>) -> &mut Self {

@@ -14,7 +14,7 @@ use crate::{
     auth::{Action, Principal},
     clock,
     ctx::Ctx,
-    db::{sql, Db, DbResult, Exec, Tx, Where},
+    db::{sql, Db, DbResult, Exec, Tx, Val, Where},
     domain::Role,
     error::{AppError, OrTaken},
     events::Event,
@@ -792,6 +792,19 @@ pub async fn timeline(ctx: &Ctx, id: i64) -> Result<Vec<TimelineEntry>, AppError
     Ok(rows)
 }
 
+/// The most customers or vehicles a search may find before it is asked to say more.
+const SEARCH_IDS: usize = 1000;
+
+/// The ids `head` (`SELECT id FROM …`) finds under `w`, up to one more than
+/// [`SEARCH_IDS`].
+async fn ids_where(ctx: &Ctx, head: &str, w: &Where) -> Result<Vec<Val>, AppError> {
+    let ids: Vec<(i64,)> = w
+        .build(head, &format!("LIMIT {}", SEARCH_IDS + 1))
+        .fetch_all(ctx.db())
+        .await?;
+    Ok(ids.into_iter().map(|(id,)| Val::from(id)).collect())
+}
+
 /// The orders the caller may see that pass the filter, newest first, a page at a time.
 #[tracing::instrument(name = "orders.list", skip_all)]
 pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
@@ -820,54 +833,60 @@ pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
     if let Some(to) = f.to.and_then(|d| d.succ_opt()) {
         w.and("o.created_at < ?", clock::day_start(to));
     }
-    // Each reading of the search is answered by an index: the order number's, the VIN's,
-    // or the customer's (then the orders of those customers).
-    match f.q.as_deref().and_then(OrderSearch::read) {
+    // Each reading of the search is answered by an index: the order number's directly;
+    // the VIN's or the customer's first, for the few ids they give (then the orders
+    // holding those vehicles or of those customers, by their own indexes).
+    let mut lookup = Where::new();
+    let found = match f.q.as_deref().and_then(OrderSearch::read) {
+        None => None,
         Some(OrderSearch::Number(n)) => {
             w.and("o.number >= ?", n.clone())
                 .and("o.number < ?", format!("{n}\u{10FFFF}"));
+            None
         }
         Some(OrderSearch::Vin(v)) => {
-            w.and("o.vehicle_id IN (SELECT id FROM vehicles WHERE vin = ?)", v);
+            lookup.and("vin = ?", v);
+            Some((
+                "o.vehicle_id",
+                ids_where(ctx, "SELECT id FROM vehicles", &lookup).await?,
+            ))
         }
         Some(OrderSearch::VinTail(t)) => {
-            w.and(
-                "o.vehicle_id IN (SELECT id FROM vehicles WHERE vin LIKE ?)",
-                format!("%{t}"),
-            );
+            lookup.and("vin LIKE ?", format!("%{t}"));
+            Some((
+                "o.vehicle_id",
+                ids_where(ctx, "SELECT id FROM vehicles", &lookup).await?,
+            ))
         }
-        Some(OrderSearch::Customer(Search::Mobile(m))) => {
-            w.and(
-                "o.customer_id IN (SELECT id FROM customers WHERE mobile = ?)",
-                m.as_str(),
-            );
+        Some(OrderSearch::Customer(search)) => {
+            match search {
+                Search::Mobile(m) => lookup.and("mobile = ?", m.as_str()),
+                Search::Last4(d) => lookup.and("mobile_last4 = ?", d),
+                Search::Initials(i) => {
+                    // As the customer list reads initials: a range the index serves.
+                    let mut upper = i.clone();
+                    if let Some(last) = upper.pop() {
+                        upper.push(char::from((last as u8).saturating_add(1)));
+                    }
+                    lookup.and_range("initials >= ? AND initials < ?", i, upper)
+                }
+                Search::Name(n) => lookup.and_range(
+                    "name >= ? AND name < ?",
+                    n.clone(),
+                    format!("{n}\u{10FFFF}"),
+                ),
+            };
+            Some((
+                "o.customer_id",
+                ids_where(ctx, "SELECT id FROM customers", &lookup).await?,
+            ))
         }
-        Some(OrderSearch::Customer(Search::Last4(d))) => {
-            w.and(
-                "o.customer_id IN (SELECT id FROM customers WHERE mobile_last4 = ?)",
-                d,
-            );
+    };
+    if let Some((column, ids)) = found {
+        if ids.len() > SEARCH_IDS {
+            return Err(AppError::invalid("q", ctx.t("order.search_too_wide")));
         }
-        Some(OrderSearch::Customer(Search::Initials(i))) => {
-            // As the customer list reads initials: a range the initials index serves.
-            let mut upper = i.clone();
-            if let Some(last) = upper.pop() {
-                upper.push(char::from((last as u8).saturating_add(1)));
-            }
-            w.and_range(
-                "o.customer_id IN (SELECT id FROM customers WHERE initials >= ? AND initials < ?)",
-                i,
-                upper,
-            );
-        }
-        Some(OrderSearch::Customer(Search::Name(n))) => {
-            w.and_range(
-                "o.customer_id IN (SELECT id FROM customers WHERE name >= ? AND name < ?)",
-                n.clone(),
-                format!("{n}\u{10FFFF}"),
-            );
-        }
-        None => {}
+        w.and_in(column, ids);
     }
     const FROM: &str = "FROM orders o JOIN customers c ON c.id = o.customer_id
         LEFT JOIN vehicles v ON v.id = o.vehicle_id";
