@@ -1,4 +1,5 @@
 import { expect, Page } from '@playwright/test';
+import { inflateRawSync } from 'node:zlib';
 
 export const DEMO_PASSWORD = 'forecourt-demo';
 
@@ -16,4 +17,29 @@ export async function login(page: Page, username: string, password = DEMO_PASSWO
 export async function gotoHydrated(page: Page, url: string) {
   await page.goto(url);
   await expect(page.locator('html[data-hydrated]')).toBeAttached({ timeout: 15_000 });
+}
+
+/** The parts of a zip (an .xlsx) by name, unpacked: read from the central directory, so
+ *  sizes written after the data (streaming writers) are found too. */
+export function unzip(bytes: Buffer): Map<string, string> {
+  const out = new Map<string, string>();
+  let end = bytes.length - 22;
+  while (end >= 0 && bytes.readUInt32LE(end) !== 0x06054b50) end--;
+  if (end < 0) throw new Error('not a zip');
+  const entries = bytes.readUInt16LE(end + 10);
+  let at = bytes.readUInt32LE(end + 16);
+  for (let i = 0; i < entries; i++) {
+    const method = bytes.readUInt16LE(at + 10);
+    const size = bytes.readUInt32LE(at + 20);
+    const nameLength = bytes.readUInt16LE(at + 28);
+    const extra = bytes.readUInt16LE(at + 30);
+    const comment = bytes.readUInt16LE(at + 32);
+    const local = bytes.readUInt32LE(at + 42);
+    const name = bytes.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+    const data = bytes.subarray(start, start + size);
+    out.set(name, (method === 8 ? inflateRawSync(data) : data).toString('utf8'));
+    at += 46 + nameLength + extra + comment;
+  }
+  return out;
 }

@@ -1005,6 +1005,7 @@ fn page_example() -> Value {
     serde_json::to_value(OrderPage {
         rows: vec![item],
         total: 1,
+        more: false,
     })
     .unwrap_or_default()
 }

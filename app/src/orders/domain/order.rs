@@ -190,12 +190,16 @@ pub struct OrderPreview {
     pub vehicle: Option<VehiclePick>,
 }
 
-/// A page of the order list, and how many orders the filter finds in all.
+/// A page of the order list, and how many orders the filter finds in all — counted up
+/// to 10,000; `more` says there are more than that.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderPage {
     pub rows: Vec<OrderItem>,
     pub total: i64,
+    /// More orders match than `total` (which stops at 10,000).
+    #[serde(default)]
+    pub more: bool,
 }
 
 /// The longest search text.

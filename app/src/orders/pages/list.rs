@@ -100,12 +100,12 @@ pub fn OrdersPage() -> impl IntoView {
                     Column::text(lang.t("order.salesperson")),
                     Column::text(lang.t("order.created_at")),
                 ];
-                let (rows, total, error) = match result {
-                    Ok(p) => (p.rows, p.total, None),
-                    Err(e) => (Vec::new(), 0, Some(e)),
+                let (rows, total, more, error) = match result {
+                    Ok(p) => (p.rows, p.total, p.more, None),
+                    Err(e) => (Vec::new(), 0, false, Some(e)),
                 };
                 let prev = (offset > 0).then(|| address(&OrderFilter { offset: Some((offset - size).max(0)), ..f.clone() }));
-                let next = (offset + size < total).then(|| address(&OrderFilter { offset: Some(offset + size), ..f.clone() }));
+                let next = (more || offset + size < total).then(|| address(&OrderFilter { offset: Some(offset + size), ..f.clone() }));
                 let rows: Vec<_> = rows.into_iter().map(|o| {
                     let href = format!("/orders/{}", o.id);
                     view! {
@@ -149,7 +149,7 @@ pub fn OrdersPage() -> impl IntoView {
                         {may_approve.then(|| view! { <a class="btn" href="/orders/approvals">{lang.t("order.approvals")}</a> })}
                     </Form>
                     {error.map(|e| view! { <ErrorNote error=e /> })}
-                    <p class="muted" data-testid="order-total-count">{lang.tf("order.n_orders", &[("n", &total.to_string())])}</p>
+                    <p class="muted" data-testid="order-total-count">{lang.tf("order.n_orders", &[("n", &format!("{total}{}", if more { "+" } else { "" }))])}</p>
                     <DataTable columns rows empty=lang.t("order.none") testid="orders-table" />
                     <nav class="pager">
                         {prev.map(|href| view! { <a class="btn" href=href>{lang.t("common.prev")}</a> })}
