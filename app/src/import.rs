@@ -14,6 +14,19 @@ use std::io::Read;
 /// The largest request that carries an upload: a file of [`Limits::BATCH`] and its form.
 pub const UPLOAD_BODY_LIMIT: usize = 12 << 20;
 
+/// The paths that take an upload (a spreadsheet to import), and so a body of up to
+/// [`UPLOAD_BODY_LIMIT`]; every other request is held to the server's smaller limit.
+pub const UPLOAD_PATHS: [&str; 4] = [
+    "/inventory/import",
+    "/crm/import",
+    "/orders/import",
+    "/api/v1/orders/import",
+];
+
+/// Does a request to `path` carry an upload?
+pub fn takes_upload(path: &str) -> bool {
+    UPLOAD_PATHS.contains(&path)
+}
 
 /// How much a file may hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
