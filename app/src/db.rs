@@ -342,6 +342,39 @@ impl Sql {
     }
 }
 
+/// The most values one statement binds: below SQLite's limit (32,766) and PostgreSQL's
+/// (65,535), so a multi-row statement built with [`value_rows`] runs on both.
+pub const MAX_BINDS: usize = 30_000;
+
+/// How many rows of `cols` values each one multi-row statement carries: as many as
+/// [`MAX_BINDS`] allows, at most 2,000 (longer statements gain nothing and cost parsing).
+pub fn rows_per_statement(cols: usize) -> usize {
+    (MAX_BINDS / cols.max(1)).clamp(1, 2_000)
+}
+
+/// The `VALUES` list of a multi-row `INSERT`: `rows` tuples of `cols` placeholders each,
+/// numbered from `$1` — `($1, $2), ($3, $4)`. Bind the rows' values in that order.
+pub fn value_rows(rows: usize, cols: usize) -> String {
+    let mut out = String::with_capacity(rows * cols * 7);
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        }
+        out.push(')');
+    }
+    out
+}
+
 /// A `WHERE` clause made of only the conditions that apply, so each database can use
 /// its indexes (an `$1 IS NULL OR …` condition would hide them from SQLite's planner).
 #[derive(Default)]
@@ -687,6 +720,17 @@ mod tests {
             1,
             "an index only SQLite has"
         );
+    }
+
+    #[test]
+    fn multi_row_values_are_numbered_in_order_and_stay_under_both_limits() {
+        assert_eq!(value_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(value_rows(1, 1), "($1)");
+        assert_eq!(value_rows(0, 4), "");
+        for cols in [1, 5, 11, 25, 40] {
+            let rows = rows_per_statement(cols);
+            assert!(rows * cols <= 32_766 && rows >= 1, "{cols}: {rows}");
+        }
     }
 
     #[test]
