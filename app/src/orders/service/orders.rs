@@ -26,8 +26,8 @@ use crate::{
         input::CheckedOrder,
         number,
         order::{
-            ApprovalRow, ExtraRow, OrderDetail, OrderFilter, OrderItem, OrderPage, OrderRow,
-            PaymentRow,
+            ApprovalRow, ExtraRow, OrderDetail, OrderExport, OrderFilter, OrderItem, OrderPage,
+            OrderRow, PaymentRow,
         },
         status::{OrderStatus, PaymentMethod, Transition},
         timeline::TimelineEntry,
@@ -150,7 +150,8 @@ fn discount_of(o: &OrderRow) -> Discount {
     }
 }
 
-fn discount_kind(d: Discount) -> &'static str {
+/// How a discount is stored (`discount_kind`): as an amount or as a percent.
+pub(crate) fn discount_kind(d: Discount) -> &'static str {
     match d {
         Discount::Amount(_) => "amount",
         Discount::Percent(_) => "percent",
@@ -791,10 +792,9 @@ pub async fn timeline(ctx: &Ctx, id: i64) -> Result<Vec<TimelineEntry>, AppError
     Ok(rows)
 }
 
-/// The orders the caller may see that pass the filter, newest first, a page at a time.
-#[tracing::instrument(name = "orders.list", skip_all)]
-pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
-    let p = ctx.require(Action::ViewOrders)?;
+/// The condition of the order list for `p` and the filter (the filter checked first), and
+/// whether it searches (then it looks at the customer and the vehicle too).
+fn list_filter(ctx: &Ctx, p: &Principal, f: &OrderFilter) -> Result<(Where, bool), AppError> {
     if let Some((field, key)) = f.problem() {
         return Err(AppError::invalid(field, ctx.t(key)));
     }
@@ -836,11 +836,25 @@ pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
         }
         w.and_any(parts);
     }
-    const FROM: &str = "FROM orders o JOIN customers c ON c.id = o.customer_id
-        LEFT JOIN vehicles v ON v.id = o.vehicle_id";
+    Ok((w, searching))
+}
+
+/// What the list reads its orders from: each with its customer and vehicle.
+const LIST_FROM: &str = "FROM orders o JOIN customers c ON c.id = o.customer_id
+    LEFT JOIN vehicles v ON v.id = o.vehicle_id";
+
+/// The orders the caller may see that pass the filter, newest first, a page at a time.
+#[tracing::instrument(name = "orders.list", skip_all)]
+pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
+    let p = ctx.require(Action::ViewOrders)?;
+    let (w, searching) = list_filter(ctx, p, f)?;
     // Only a search looks at the customer and the vehicle; without one, the count reads
     // the orders alone.
-    let count_from = if searching { FROM } else { "FROM orders o" };
+    let count_from = if searching {
+        LIST_FROM
+    } else {
+        "FROM orders o"
+    };
     let total: i64 = w
         .build(&format!("SELECT COUNT(*) {count_from}"), "")
         .scalar(ctx.db())
@@ -851,7 +865,7 @@ pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
                 "SELECT o.id, o.number, o.status, o.store_id, s.name AS store_name, o.customer_id,
                         c.name AS customer_name, o.salesperson_id, u.display_name AS salesperson_name,
                         o.model_id, m.name AS model_name, v.vin, o.total, o.paid, o.created_at, o.updated_at
-                 {FROM} JOIN stores s ON s.id = o.store_id JOIN models m ON m.id = o.model_id
+                 {LIST_FROM} JOIN stores s ON s.id = o.store_id JOIN models m ON m.id = o.model_id
                  LEFT JOIN users u ON u.id = o.salesperson_id"
             ),
             &format!(
@@ -863,6 +877,35 @@ pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
         .fetch_all(ctx.db())
         .await?;
     Ok(OrderPage { rows, total })
+}
+
+/// Every order of the list as filtered (the page's paging aside), newest first, up to
+/// `cap`: for the Excel export, with the car spelled out and the figures of each total.
+#[tracing::instrument(name = "orders.export", skip_all)]
+pub async fn export_rows(
+    ctx: &Ctx,
+    f: &OrderFilter,
+    cap: i64,
+) -> Result<Vec<OrderExport>, AppError> {
+    let p = ctx.require(Action::ViewOrders)?;
+    let (w, _) = list_filter(ctx, p, f)?;
+    Ok(w.build(
+        &format!(
+            "SELECT o.id, o.number, o.status, s.name AS store_name, c.name AS customer_name,
+                    u.display_name AS salesperson_name, m.name AS model_name, t.name AS trim_name,
+                    co.name AS color_name, v.vin, o.payment_type, o.list_price, o.discount,
+                    o.extras_total, o.total, o.paid, o.expected_delivery, o.created_at
+             {LIST_FROM} JOIN stores s ON s.id = o.store_id JOIN models m ON m.id = o.model_id
+             JOIN trims t ON t.id = o.trim_id JOIN colors co ON co.id = o.color_id
+             LEFT JOIN users u ON u.id = o.salesperson_id"
+        ),
+        &format!(
+            "ORDER BY o.created_at DESC, o.id DESC LIMIT {}",
+            cap.clamp(1, OrderFilter::MAX_EXPORT)
+        ),
+    )
+    .fetch_all(ctx.db())
+    .await?)
 }
 
 /// Changes an order while it may change (until it ships): `version` is the one the person
