@@ -110,7 +110,7 @@ pub async fn record_many(
             "INSERT INTO audit_log (at, actor_user_id, actor_key_id, actor, action, entity, entity_id,
                                     store_id, before_json, after_json, request_id)
              VALUES {}",
-            value_rows(chunk.len(), COLS)
+            value_rows(tx.dialect(), chunk.len(), COLS)
         ));
         for entry in chunk {
             q = q

@@ -352,9 +352,12 @@ pub fn rows_per_statement(cols: usize) -> usize {
     (MAX_BINDS / cols.max(1)).clamp(1, 2_000)
 }
 
-/// The `VALUES` list of a multi-row `INSERT`: `rows` tuples of `cols` placeholders each,
-/// numbered from `$1` — `($1, $2), ($3, $4)`. Bind the rows' values in that order.
-pub fn value_rows(rows: usize, cols: usize) -> String {
+/// The `VALUES` list of a multi-row `INSERT` of `rows` tuples of `cols` values each; bind
+/// the rows' values in order, and no other value in the statement. PostgreSQL numbers
+/// them (`($1, $2), ($3, $4)`). SQLite takes plain `?` (`(?, ?), (?, ?)`): it keeps `$N`
+/// as a name, and looks each name up along a list as it reads the statement and again as
+/// each value is bound — with tens of thousands of values, seconds of work.
+pub fn value_rows(dialect: Dialect, rows: usize, cols: usize) -> String {
     let mut out = String::with_capacity(rows * cols * 7);
     let mut n = 0;
     for r in 0..rows {
@@ -367,8 +370,13 @@ pub fn value_rows(rows: usize, cols: usize) -> String {
                 out.push_str(", ");
             }
             n += 1;
-            out.push('$');
-            out.push_str(&n.to_string());
+            match dialect {
+                Dialect::Postgres => {
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                }
+                Dialect::Sqlite => out.push('?'),
+            }
         }
         out.push(')');
     }
@@ -608,6 +616,13 @@ impl Db {
 }
 
 impl Tx {
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Tx::Sqlite(_) => Dialect::Sqlite,
+            Tx::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
             Tx::Sqlite(t) => t.commit().await,
@@ -724,9 +739,11 @@ mod tests {
 
     #[test]
     fn multi_row_values_are_numbered_in_order_and_stay_under_both_limits() {
-        assert_eq!(value_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(value_rows(1, 1), "($1)");
-        assert_eq!(value_rows(0, 4), "");
+        let pg = Dialect::Postgres;
+        assert_eq!(value_rows(pg, 2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(value_rows(pg, 1, 1), "($1)");
+        assert_eq!(value_rows(pg, 0, 4), "");
+        assert_eq!(value_rows(Dialect::Sqlite, 2, 2), "(?, ?), (?, ?)");
         for cols in [1, 5, 11, 25, 40] {
             let rows = rows_per_statement(cols);
             assert!(rows * cols <= 32_766 && rows >= 1, "{cols}: {rows}");

@@ -240,7 +240,7 @@ async fn insert_row(
 ) -> crate::db::DbResult<i64> {
     let mut q = sql(format!(
         "INSERT INTO customers ({PROFILE_COLUMNS}) VALUES {} RETURNING id",
-        value_rows(1, PROFILE_VALUES)
+        value_rows(tx.dialect(), 1, PROFILE_VALUES)
     ));
     for v in profile_values(c, store_id, owner, now) {
         q = q.bind(v);
@@ -268,7 +268,7 @@ pub(crate) async fn insert_many(
     for chunk in profiles.chunks(rows_per_statement(PROFILE_VALUES)) {
         let mut q = sql(format!(
             "INSERT INTO customers ({PROFILE_COLUMNS}) VALUES {} RETURNING id, mobile",
-            value_rows(chunk.len(), PROFILE_VALUES)
+            value_rows(tx.dialect(), chunk.len(), PROFILE_VALUES)
         ));
         for p in chunk {
             for v in profile_values(&p.customer, p.store_id, p.owner, now) {
@@ -284,7 +284,7 @@ pub(crate) async fn insert_many(
         let mut q = sql(format!(
             "INSERT INTO leads (customer_id, store_id, owner_id, stage, source, created_at, updated_at)
              VALUES {}",
-            value_rows(chunk.len(), 7)
+            value_rows(tx.dialect(), chunk.len(), 7)
         ));
         for p in chunk {
             let id = ids

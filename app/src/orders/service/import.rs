@@ -831,7 +831,7 @@ async fn write(
     {
         let mut q = sql(format!(
             "INSERT INTO orders ({ORDER_COLUMNS}) VALUES {} RETURNING id, number",
-            value_rows(chunk.len(), ORDER_VALUES)
+            value_rows(tx.dialect(), chunk.len(), ORDER_VALUES)
         ));
         for (o, number) in chunk.iter().zip(chunk_numbers) {
             let customer = match &o.buyer {
@@ -901,7 +901,7 @@ async fn write(
     for chunk in extras.chunks(rows_per_statement(5)) {
         let mut q = sql(format!(
             "INSERT INTO order_extras (order_id, position, kind, description, price) VALUES {}",
-            value_rows(chunk.len(), 5)
+            value_rows(tx.dialect(), chunk.len(), 5)
         ));
         for (id, n, x) in chunk {
             q = q
@@ -923,7 +923,7 @@ async fn write(
         let mut q = sql(format!(
             "INSERT INTO order_payments (order_id, amount, method, paid_at, note, created_by)
              VALUES {}",
-            value_rows(chunk.len(), 6)
+            value_rows(tx.dialect(), chunk.len(), 6)
         ));
         for (id, d) in chunk {
             q = q
