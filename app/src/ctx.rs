@@ -163,6 +163,19 @@ impl Ctx {
         };
         audit::record(exec, actor, entry, Some(&self.info.request_id)).await
     }
+
+    /// As [`Ctx::audit`], for many changes at once (a batch), in their order.
+    pub async fn audit_many(
+        &self,
+        tx: &mut crate::db::Tx,
+        entries: Vec<AuditEntry<'_>>,
+    ) -> DbResult<()> {
+        let actor = match &self.principal {
+            Some(p) => Actor::Principal(p),
+            None => Actor::Anonymous(""),
+        };
+        audit::record_many(tx, actor, entries, Some(&self.info.request_id)).await
+    }
 }
 
 /// Puts the state and this request's context in the reactive context: the closure given to

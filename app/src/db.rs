@@ -351,6 +351,47 @@ impl Sql {
     }
 }
 
+/// The most values one statement binds: below SQLite's limit (32,766) and PostgreSQL's
+/// (65,535), so a multi-row statement built with [`value_rows`] runs on both.
+pub const MAX_BINDS: usize = 30_000;
+
+/// How many rows of `cols` values each one multi-row statement carries: as many as
+/// [`MAX_BINDS`] allows, at most 2,000 (longer statements gain nothing and cost parsing).
+pub fn rows_per_statement(cols: usize) -> usize {
+    (MAX_BINDS / cols.max(1)).clamp(1, 2_000)
+}
+
+/// The `VALUES` list of a multi-row `INSERT` of `rows` tuples of `cols` values each; bind
+/// the rows' values in order, and no other value in the statement. PostgreSQL numbers
+/// them (`($1, $2), ($3, $4)`). SQLite takes plain `?` (`(?, ?), (?, ?)`): it keeps `$N`
+/// as a name, and looks each name up along a list as it reads the statement and again as
+/// each value is bound — with tens of thousands of values, seconds of work.
+pub fn value_rows(dialect: Dialect, rows: usize, cols: usize) -> String {
+    let mut out = String::with_capacity(rows * cols * 7);
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            n += 1;
+            match dialect {
+                Dialect::Postgres => {
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                }
+                Dialect::Sqlite => out.push('?'),
+            }
+        }
+        out.push(')');
+    }
+    out
+}
+
 /// A `WHERE` clause made of only the conditions that apply, so each database can use
 /// its indexes (an `$1 IS NULL OR …` condition would hide them from SQLite's planner).
 #[derive(Default)]
@@ -619,6 +660,13 @@ impl Db {
 }
 
 impl Tx {
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Tx::Sqlite(..) => Dialect::Sqlite,
+            Tx::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
             Tx::Sqlite(t, _turn) => t.commit().await,
@@ -731,6 +779,19 @@ mod tests {
             1,
             "an index only SQLite has"
         );
+    }
+
+    #[test]
+    fn multi_row_values_are_numbered_in_order_and_stay_under_both_limits() {
+        let pg = Dialect::Postgres;
+        assert_eq!(value_rows(pg, 2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(value_rows(pg, 1, 1), "($1)");
+        assert_eq!(value_rows(pg, 0, 4), "");
+        assert_eq!(value_rows(Dialect::Sqlite, 2, 2), "(?, ?), (?, ?)");
+        for cols in [1, 5, 11, 25, 40] {
+            let rows = rows_per_statement(cols);
+            assert!(rows * cols <= 32_766 && rows >= 1, "{cols}: {rows}");
+        }
     }
 
     #[test]

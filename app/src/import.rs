@@ -14,6 +14,20 @@ use std::io::Read;
 /// The largest request that carries an upload: a file of [`Limits::BATCH`] and its form.
 pub const UPLOAD_BODY_LIMIT: usize = 12 << 20;
 
+/// The paths that take an upload (a spreadsheet to import), and so a body of up to
+/// [`UPLOAD_BODY_LIMIT`]; every other request is held to the server's smaller limit.
+pub const UPLOAD_PATHS: [&str; 4] = [
+    "/inventory/import",
+    "/crm/import",
+    "/orders/import",
+    "/api/v1/orders/import",
+];
+
+/// Does a request to `path` carry an upload?
+pub fn takes_upload(path: &str) -> bool {
+    UPLOAD_PATHS.contains(&path)
+}
+
 /// How much a file may hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -42,6 +56,13 @@ impl Limits {
         max_cols: 64,
         max_shared_strings: 500_000,
     };
+
+    /// An order import: up to 10,000 rows (a dealer moving a year of orders in from its
+    /// spreadsheet), otherwise as [`Limits::BATCH`].
+    pub const ORDERS: Limits = Limits {
+        max_rows: 10_001,
+        ..Limits::BATCH
+    };
 }
 
 fn refuse(lang: Lang, key: &'static str, args: &[(&str, &str)]) -> AppError {
@@ -50,6 +71,16 @@ fn refuse(lang: Lang, key: &'static str, args: &[(&str, &str)]) -> AppError {
 
 /// The cells of the file's first sheet, row by row, as text.
 pub fn read_grid(bytes: &[u8], lang: Lang, limits: Limits) -> Result<Vec<Vec<String>>, AppError> {
+    read_sheet(bytes, lang, limits).map(|(_, grid)| grid)
+}
+
+/// As [`read_grid`], with the sheet's number (from 1) of the grid's first row: a workbook
+/// whose used cells start lower down reads from there.
+fn read_sheet(
+    bytes: &[u8],
+    lang: Lang,
+    limits: Limits,
+) -> Result<(usize, Vec<Vec<String>>), AppError> {
     if bytes.is_empty() {
         return Err(refuse(lang, "import.empty", &[]));
     }
@@ -57,11 +88,11 @@ pub fn read_grid(bytes: &[u8], lang: Lang, limits: Limits) -> Result<Vec<Vec<Str
         let mib = (limits.max_bytes >> 20).to_string();
         return Err(refuse(lang, "import.too_big", &[("mib", &mib)]));
     }
-    let grid = if bytes.starts_with(b"PK") {
+    let (first, grid) = if bytes.starts_with(b"PK") {
         check_workbook(bytes, lang, limits)?;
         read_xlsx(bytes, lang)?
     } else {
-        read_csv(bytes, lang, limits)?
+        (1, read_csv(bytes, lang, limits)?)
     };
     if grid.len() > limits.max_rows {
         let rows = (limits.max_rows - 1).to_string();
@@ -71,7 +102,7 @@ pub fn read_grid(bytes: &[u8], lang: Lang, limits: Limits) -> Result<Vec<Vec<Str
         let cols = limits.max_cols.to_string();
         return Err(refuse(lang, "import.too_many_cols", &[("cols", &cols)]));
     }
-    Ok(grid)
+    Ok((first, grid))
 }
 
 /// Everything about a workbook that could make reading it costly, checked from the zip's
@@ -174,7 +205,7 @@ fn dimension_size(r: &str) -> Option<(u64, u64)> {
     Some((r2.abs_diff(r1) + 1, c2.abs_diff(c1) + 1))
 }
 
-fn read_xlsx(bytes: &[u8], lang: Lang) -> Result<Vec<Vec<String>>, AppError> {
+fn read_xlsx(bytes: &[u8], lang: Lang) -> Result<(usize, Vec<Vec<String>>), AppError> {
     use calamine::{open_workbook_from_rs, Data, DataType, Reader, Xlsx};
     let unreadable = || refuse(lang, "import.unreadable_xlsx", &[]);
     let mut wb: Xlsx<_> =
@@ -183,7 +214,8 @@ fn read_xlsx(bytes: &[u8], lang: Lang) -> Result<Vec<Vec<String>>, AppError> {
         .worksheet_range_at(0)
         .ok_or_else(|| refuse(lang, "import.empty", &[]))?
         .map_err(|_| unreadable())?;
-    Ok(range
+    let first = range.start().map_or(1, |(row, _)| row as usize + 1);
+    let grid = range
         .rows()
         .map(|row| {
             row.iter()
@@ -200,7 +232,8 @@ fn read_xlsx(bytes: &[u8], lang: Lang) -> Result<Vec<Vec<String>>, AppError> {
                 })
                 .collect()
         })
-        .collect())
+        .collect();
+    Ok((first, grid))
 }
 
 /// A filled-in template read by its header row: the non-blank rows, and where each of the
@@ -208,6 +241,9 @@ fn read_xlsx(bytes: &[u8], lang: Lang) -> Result<Vec<Vec<String>>, AppError> {
 pub struct Table {
     index: Vec<Option<usize>>,
     pub rows: Vec<Vec<String>>,
+    /// The sheet's row number (the header is row 1) of each of `rows`, so a problem is
+    /// named by the row a person sees in Excel even when blank rows were skipped.
+    pub lines: Vec<usize>,
 }
 
 impl Table {
@@ -221,7 +257,23 @@ impl Table {
         columns: &[(&str, &str, &str)],
         optional: &[&str],
     ) -> Result<Table, AppError> {
-        let mut rows = read_grid(bytes, lang, Limits::BATCH)?.into_iter();
+        Table::read_with(bytes, lang, Limits::BATCH, columns, optional)
+    }
+
+    /// As [`Table::read`], within `limits`.
+    pub fn read_with(
+        bytes: &[u8],
+        lang: Lang,
+        limits: Limits,
+        columns: &[(&str, &str, &str)],
+        optional: &[&str],
+    ) -> Result<Table, AppError> {
+        let (first, grid) = read_sheet(bytes, lang, limits)?;
+        let blank = |r: &Vec<String>| r.iter().all(|c| c.trim().is_empty());
+        // The header is the first row with anything in it.
+        let skipped = grid.iter().take_while(|r| blank(r)).count();
+        let first = first + skipped;
+        let mut rows = grid.into_iter().skip(skipped);
         let Some(head) = rows.next() else {
             return Err(AppError::invalid("file", lang.t("import.empty")));
         };
@@ -250,12 +302,17 @@ impl Table {
                 ),
             ));
         }
-        Ok(Table {
-            index,
-            rows: rows
-                .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
-                .collect(),
-        })
+        let (lines, rows) = rows
+            .enumerate()
+            .filter(|(_, r)| !blank(r))
+            .map(|(i, r)| (first + 1 + i, r))
+            .unzip();
+        Ok(Table { index, rows, lines })
+    }
+
+    /// Does the file have column `k` (the template's numbering)?
+    pub fn has(&self, k: usize) -> bool {
+        self.index.get(k).is_some_and(Option::is_some)
     }
 
     /// The trimmed text of column `k` (the template's numbering) in `row`; empty when
@@ -280,22 +337,56 @@ pub fn decode_text(bytes: &[u8]) -> Option<String> {
 
 fn read_csv(bytes: &[u8], lang: Lang, limits: Limits) -> Result<Vec<Vec<String>>, AppError> {
     let text = decode_text(bytes).ok_or_else(|| refuse(lang, "import.not_text", &[]))?;
+    let raw = text.as_bytes();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut grid = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|_| refuse(lang, "import.unreadable_csv", &[]))?;
+        .from_reader(raw);
+    let mut grid: Vec<Vec<String>> = Vec::new();
+    let mut push = |row: Vec<String>| {
         if grid.len() >= limits.max_rows {
             let rows = (limits.max_rows - 1).to_string();
             return Err(refuse(lang, "import.too_many_rows", &[("rows", &rows)]));
+        }
+        grid.push(row);
+        Ok(())
+    };
+    let mut record = csv::StringRecord::new();
+    // Where the reader goes on from: just past the last record's line break.
+    let mut at = 0usize;
+    loop {
+        // The reader skips blank lines; Excel shows each as an empty row, so they keep
+        // their places and every row keeps the number a person sees.
+        let mut blank_lines = 0;
+        let mut i = at;
+        // The reader stops after the `\r` of a `\r\n`: its `\n` ends the same line.
+        if at > 0 && raw.get(at - 1) == Some(&b'\r') && raw.get(at) == Some(&b'\n') {
+            i += 1;
+        }
+        while let Some(&b) = raw.get(i) {
+            match b {
+                b'\n' => i += 1,
+                b'\r' if raw.get(i + 1) == Some(&b'\n') => i += 2,
+                b'\r' => i += 1,
+                _ => break,
+            }
+            blank_lines += 1;
+        }
+        let more = reader
+            .read_record(&mut record)
+            .map_err(|_| refuse(lang, "import.unreadable_csv", &[]))?;
+        if !more {
+            break;
         }
         if record.len() > limits.max_cols {
             let cols = limits.max_cols.to_string();
             return Err(refuse(lang, "import.too_many_cols", &[("cols", &cols)]));
         }
-        grid.push(record.iter().map(str::to_owned).collect());
+        for _ in 0..blank_lines {
+            push(Vec::new())?;
+        }
+        push(record.iter().map(str::to_owned).collect())?;
+        at = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
     }
     Ok(grid)
 }
@@ -446,6 +537,29 @@ mod tests {
             Limits::BATCH
         ))
         .contains("5000"));
+    }
+
+    #[test]
+    fn a_table_keeps_each_rows_sheet_number_and_orders_take_ten_thousand_rows() {
+        let columns = [("手机", "mobile", ""), ("姓名", "name", "")];
+        let text =
+            "\nname,手机\n张三,13800138000\n,\n\n\"李四\n(二)\",13900139000\n\n王五,13700137000\n";
+        let t = Table::read(text.as_bytes(), Lang::En, &columns, &[]).unwrap();
+        assert_eq!(
+            t.lines,
+            [3, 6, 8],
+            "blank rows are skipped, not renumbered; a cell's line break is no new row"
+        );
+        assert_eq!(t.cell(&t.rows[1], 1), "李四\n(二)");
+        assert!(t.has(0) && t.has(1));
+        let rows: String = (0..10_000).map(|i| format!("1380000{i:04},x\n")).collect();
+        let file = format!("mobile,name\n{rows}");
+        assert!(Table::read(file.as_bytes(), Lang::En, &columns, &[]).is_err());
+        let t = Table::read_with(file.as_bytes(), Lang::En, Limits::ORDERS, &columns, &[]).unwrap();
+        assert_eq!(t.rows.len(), 10_000);
+        let more = format!("{file}13811112222,y\n");
+        let e = Table::read_with(more.as_bytes(), Lang::En, Limits::ORDERS, &columns, &[]);
+        assert!(field_message(e.map(|t| t.rows)).contains("10000"));
     }
 
     #[test]

@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("orders") view=orders::pages::list::OrdersPage ssr=SsrMode::InOrder />
                     <Route path=path!("orders/new") view=orders::pages::new::NewOrderPage ssr=SsrMode::InOrder />
                     <Route path=path!("orders/approvals") view=orders::pages::approvals::ApprovalsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("orders/import") view=orders::pages::import::ImportPage ssr=SsrMode::InOrder />
                     <Route path=path!("orders/:id") view=orders::pages::detail::OrderPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/users") view=admin::pages::AdminUsersPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/stores") view=admin::pages::AdminStoresPage ssr=SsrMode::InOrder />

@@ -1,6 +1,6 @@
 import { Browser, Locator, Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { gotoHydrated, login } from './helpers';
+import { gotoHydrated, login, unzip } from './helpers';
 
 const WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 const VALUES: Record<string, number> = {
@@ -167,12 +167,19 @@ test('a walk-in buyer orders a car in stock with a deposit; the manager approves
   const fen: number = (await api.json()).order.total;
   expect(yuan(fen)).toBe(total);
 
-  // The order list shows the same total.
+  // The order list shows the same total, and so does its Excel export (in yuan, column N).
   await page.goto(`/orders?q=${encodeURIComponent(number)}`);
   const row = page.locator(`[data-testid="order-row"][data-number="${number}"]`);
   await expect(row.getByTestId('order-row-total')).toHaveText(total);
   await expect(row.getByTestId('order-status')).toHaveText('已审核');
   await noSidewaysScroll(page);
+  const href = await page.getByTestId('order-export').getAttribute('href');
+  const file = await page.request.get(href!);
+  expect(file.status()).toBe(200);
+  const parts = unzip(await file.body());
+  expect(parts.get('xl/sharedStrings.xml') ?? parts.get('xl/worksheets/sheet1.xml')).toContain(number);
+  const sheet = parts.get('xl/worksheets/sheet1.xml')!;
+  expect(sheet).toMatch(new RegExp(`<c r="N2"[^>]*><v>${fen / 100}</v>`));
 
   // The confirmation prints the car, every figure and the lines to sign.
   await page.goto(orderUrl);

@@ -169,7 +169,7 @@ pub async fn bound_request(mut req: Request<Body>, next: Next) -> Response {
     if sane_id == Some(false) {
         req.headers_mut().remove("x-request-id");
     }
-    let limit = if req.uri().path() == "/inventory/import" {
+    let limit = if app::import::takes_upload(req.uri().path()) {
         app::import::UPLOAD_BODY_LIMIT
     } else {
         BODY_LIMIT
@@ -205,6 +205,26 @@ fn urlencode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_import_takes_an_upload_and_nothing_else_does() {
+        for path in [
+            "/inventory/import",
+            "/crm/import",
+            "/orders/import",
+            "/api/v1/orders/import",
+        ] {
+            assert!(app::import::takes_upload(path), "{path}");
+        }
+        for path in [
+            "/orders",
+            "/orders/import/x",
+            "/sfn/orders/create",
+            "/api/v1/orders",
+        ] {
+            assert!(!app::import::takes_upload(path), "{path}");
+        }
+    }
 
     #[test]
     fn pages_need_sign_in_but_assets_do_not() {

@@ -259,6 +259,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(app::inventory::files::routes())
         .merge(app::crm::files::routes())
+        .merge(app::orders::files::routes())
         .merge(app::stream::routes())
         .leptos_routes_with_context(
             &state,

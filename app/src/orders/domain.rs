@@ -4,6 +4,7 @@
 //! arrives.
 
 pub mod approval;
+pub mod import;
 pub mod input;
 pub mod number;
 pub mod order;
@@ -17,7 +18,8 @@ pub use approval::{Condition, Facts, Level, Rule};
 pub use input::{CheckedOrder, OrderInput};
 pub use number::OrderNumber;
 pub use order::{
-    ApprovalTask, OrderDetail, OrderFilter, OrderItem, OrderPage, OrderPreview, OrderRow,
+    ApprovalTask, OrderDetail, OrderExport, OrderFilter, OrderItem, OrderPage, OrderPreview,
+    OrderRow,
 };
 pub use search::OrderSearch;
 pub use status::{ExtraKind, OrderStatus, PaymentMethod, PaymentType};

@@ -1,9 +1,10 @@
-//! The order pages, one per file: 订单 (the list), 订单录入, 订单详情, 待我审批, and the
-//! printable 订单确认书. Every form is a plain form, so each works without JavaScript; the
+//! The order pages, one per file: 订单 (the list), 订单录入, 订单详情, 待我审批, 批量导入,
+//! and the printable 订单确认书. Every form is a plain form, so each works without JavaScript; the
 //! detail page and the navigation badge follow changes made elsewhere (live regions).
 
 pub mod approvals;
 pub mod detail;
+pub mod import;
 pub mod list;
 pub mod new;
 pub mod print;

@@ -15,6 +15,7 @@
 use super::{
     domain::{
         approval::Level,
+        import::ImportReport,
         order::{ApprovalRow, ExtraRow, OrderItem, OrderRow, PaymentRow},
         OrderDetail, OrderFilter, OrderInput, OrderPage, PaymentMethod,
     },
@@ -28,7 +29,7 @@ use crate::{
 };
 use axum::{
     body::{Body, Bytes},
-    extract::{FromRequest, Request},
+    extract::{multipart::MultipartRejection, DefaultBodyLimit, FromRequest, Multipart, Request},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     Json,
@@ -60,6 +61,13 @@ pub fn routes() -> ApiRouter {
         .routes(routes!(complete_order))
         .routes(routes!(cancel_order))
         .routes(routes!(add_payment))
+        // An upload: the body limit of a file, not of a form (the server bounds the
+        // request before it is read).
+        .merge(
+            ApiRouter::new()
+                .routes(routes!(import_orders))
+                .layer(DefaultBodyLimit::max(crate::import::UPLOAD_BODY_LIMIT)),
+        )
 }
 
 /// Forgets idempotency keys older than [`KEY_TTL_MS`] (run by the periodic clean-up).
@@ -877,6 +885,61 @@ async fn add_payment(
     Ok(res)
 }
 
+/// Whether to only check the file.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ImportQuery {
+    /// `true`: check every row and write nothing (as the form field `dry_run`).
+    #[serde(default)]
+    dry_run: Option<bool>,
+}
+
+/// The upload: a filled-in import template.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the form; the handler reads it field by field
+struct ImportUpload {
+    /// The template filled in: .xlsx (its first sheet), or .csv in UTF-8 or GBK; headers
+    /// Chinese (客户手机, 付款方式…) or English (`customer_mobile`, `payment_type`…), in any
+    /// order. At most 10 MiB and 10,000 orders.
+    #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
+    file: Vec<u8>,
+    /// `true`: only check (试运行).
+    dry_run: Option<bool>,
+}
+
+/// Imports orders from a filled-in template (批量导入, `GET /orders/import-template.xlsx`
+/// outside the API gives it): every row checked as an order entered on the tablet is,
+/// all rows or none. A customer is found by mobile among the key's customers, or created
+/// with the order when `customer_name` is given; a car by model, trim and colour names or
+/// by the VIN of a free vehicle in stock (held for the order: 已预留). A submitted row
+/// (`submit` = 是) waits for the approval levels the store's rules ask, or is approved at
+/// once when they ask none. With `dry_run` nothing is written and the report says what
+/// would be. A refusal names every problem as `rows.N.column` (N the sheet's row).
+#[utoipa::path(post, path = "/orders/import", tag = "orders", params(ImportQuery),
+    request_body(content = ImportUpload, content_type = "multipart/form-data",
+                 description = "`file` (the filled-in template) and optionally `dry_run`"),
+    responses((status = 200, body = ImportReport, example = json!(import_report_example())),
+              (status = 403, body = Problem, content_type = "application/problem+json",
+               example = json!(forbidden_role_example())),
+              (status = 409, body = Problem, content_type = "application/problem+json",
+               example = json!(vehicle_taken_example())),
+              (status = 413, body = Problem, content_type = "application/problem+json",
+               example = json!(problem_example(413, "too_large", "Payload Too Large",
+                   "the request body is larger than 12288 KiB"))),
+              (status = 422, body = Problem, content_type = "application/problem+json",
+               example = json!(import_refused_example()))))]
+async fn import_orders(
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Answer {
+    let form = form.map_err(|e| AppError::invalid("file", e.body_text()))?;
+    let upload = super::files::read_upload(&ctx, form).await?;
+    let dry_run = upload.dry_run || q.dry_run == Some(true);
+    let report = service::import::import_file(&ctx, upload.bytes, dry_run).await?;
+    Ok(Json(report).into_response())
+}
+
 // ---------------------------------------------------------------------------------------
 // Examples for the OpenAPI document
 
@@ -1010,6 +1073,34 @@ fn page_example() -> Value {
     .unwrap_or_default()
 }
 
+fn import_report_example() -> Value {
+    serde_json::to_value(ImportReport {
+        rows: 120,
+        dry_run: true,
+        drafts: 20,
+        pending_approval: 90,
+        approved: 10,
+        new_customers: 15,
+        vehicles_held: 40,
+    })
+    .unwrap_or_default()
+}
+
+fn import_refused_example() -> Value {
+    let mut v = problem_example(
+        422,
+        "invalid",
+        "Unprocessable Entity",
+        "3 problems to fix; no order was imported",
+    );
+    v["errors"] = json!([
+        { "field": "rows.4.vin", "message": "Vehicle LGXC1DM30S0000012 is held by another order or not in stock" },
+        { "field": "rows.7.customer_mobile", "message": "No customer has this mobile; give the customer's name to create one with the order" },
+        { "field": "rows.9.discount_percent", "message": "Give the discount as an amount or a percent, not both" }
+    ]);
+    v
+}
+
 fn problem_example(status: u16, code: &str, title: &str, detail: &str) -> Value {
     json!({
         "type": format!("/api/v1/problems/{code}"),
@@ -1136,5 +1227,7 @@ mod tests {
         assert!(new.submit);
         assert!(new.order.check(crate::i18n::Lang::En).is_ok());
         let _: OrderInput = serde_json::from_value(change_example()).unwrap();
+        let r: ImportReport = serde_json::from_value(import_report_example()).unwrap();
+        assert_eq!(r.rows, r.drafts + r.pending_approval + r.approved);
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod approvals;
 pub mod entry;
+pub mod import;
 pub mod orders;
 pub mod rules;
 
@@ -81,6 +82,27 @@ struct Announcement<'a> {
     status: &'static str,
 }
 
+/// Who hears of orders of `store_id`: `people` (their salespeople, who entered them);
+/// while some wait for approval, also those who may decide them (the store's sales
+/// managers and the group's general managers).
+async fn audience<'e>(
+    exec: impl Into<Exec<'e>>,
+    store_id: i64,
+    pending: bool,
+    people: &[Option<i64>],
+) -> crate::db::DbResult<Vec<i64>> {
+    let mut users: Vec<i64> = people.iter().flatten().copied().collect();
+    if pending {
+        let deciders: Vec<(i64,)> = sql("SELECT id FROM users WHERE active
+               AND ((role = 'sales_manager' AND store_id = $1) OR role = 'general_manager')")
+        .bind(store_id)
+        .fetch_all(exec)
+        .await?;
+        users.extend(deciders.into_iter().map(|(u,)| u));
+    }
+    Ok(users)
+}
+
 /// The announcement that an order changed, for its salesperson and whoever entered it;
 /// while it waits for approval, also for those who may decide it (the store's sales
 /// managers and the group's general managers).
@@ -92,19 +114,26 @@ pub(crate) async fn order_event<'e>(
     status: OrderStatus,
     people: &[Option<i64>],
 ) -> crate::db::DbResult<Event> {
-    let mut users: Vec<i64> = people.iter().flatten().copied().collect();
-    if status == OrderStatus::PendingApproval {
-        let deciders: Vec<(i64,)> = sql("SELECT id FROM users WHERE active
-               AND ((role = 'sales_manager' AND store_id = $1) OR role = 'general_manager')")
-        .bind(store_id)
-        .fetch_all(exec)
-        .await?;
-        users.extend(deciders.into_iter().map(|(u,)| u));
-    }
+    let pending = status == OrderStatus::PendingApproval;
+    let users = audience(exec, store_id, pending, people).await?;
     let payload = Announcement {
         id,
         number,
         status: status.code(),
     };
+    Ok(Event::new(TOPIC, vec![store_id], &payload).for_users(users))
+}
+
+/// The one announcement of a batch of orders imported into a store (rather than one per
+/// order): how many, for the same people [`order_event`] would tell of each.
+pub(crate) async fn import_event<'e>(
+    exec: impl Into<Exec<'e>>,
+    store_id: i64,
+    imported: usize,
+    pending: bool,
+    people: &[Option<i64>],
+) -> crate::db::DbResult<Event> {
+    let users = audience(exec, store_id, pending, people).await?;
+    let payload = serde_json::json!({ "imported": imported });
     Ok(Event::new(TOPIC, vec![store_id], &payload).for_users(users))
 }

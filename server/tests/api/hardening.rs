@@ -433,3 +433,53 @@ both_dbs!(
         assert_eq!(dates, ["2026-11-20", "2026-01-05", "2026-11-20"]);
     }
 );
+
+both_dbs!(
+    a_customer_file_of_a_few_mib_is_read_as_an_upload_not_refused_as_a_form,
+    |app| async move {
+        app.seed_demo().await;
+        app.login_as("sh.manager").await;
+        let customers: i64 = sql("SELECT COUNT(*) FROM customers")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        // 3 MiB: over the 1 MiB a form may send, well within an upload's 12 MiB.
+        let mut text = String::from("姓名,手机号\n");
+        while text.len() < 3 << 20 {
+            text.push_str("张三,13800138000\n");
+        }
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(text.into_bytes()).file_name("客户.csv"),
+        );
+        let res = app
+            .client
+            .post(app.url("/crm/import"))
+            .header("accept", "application/json")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422, "read, and refused by its rows");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["errors"][0]["field"], "file", "{body}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("5000"),
+            "{body}"
+        );
+        // Over the upload limit, the customer import is refused by size like the others.
+        let answer = app
+            .declare_only("/crm/import", "multipart/form-data; boundary=x", 13 << 20)
+            .await;
+        assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+        healthy(&app).await;
+        let after: i64 = sql("SELECT COUNT(*) FROM customers")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(after, customers, "nothing was written");
+    }
+);

@@ -10,6 +10,7 @@ mod hardening;
 mod inventory;
 mod jobs;
 mod orders;
+mod orders_import;
 mod orders_rest;
 mod orders_ui;
 mod permissions;

@@ -38,6 +38,7 @@ const OPERATIONS: &[&str] = &[
     "POST /api/v1/follow-ups/{id}/complete",
     "GET /api/v1/orders",
     "POST /api/v1/orders",
+    "POST /api/v1/orders/import",
     "GET /api/v1/orders/{id}",
     "PUT /api/v1/orders/{id}",
     "POST /api/v1/orders/{id}/submit",

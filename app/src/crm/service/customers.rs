@@ -10,7 +10,7 @@ use crate::{
         NewCustomer, Search,
     },
     ctx::Ctx,
-    db::{sql, Tx, Where},
+    db::{rows_per_statement, sql, value_rows, Tx, Val, Where},
     error::{AppError, OrTaken},
 };
 use serde::{Deserialize, Serialize};
@@ -155,7 +155,7 @@ async fn target_store(
 
 /// Who owns a customer the caller adds: a salesperson owns theirs; anyone else leaves
 /// it to the store, unassigned.
-fn new_owner(p: &crate::auth::Principal) -> Option<i64> {
+pub(crate) fn new_owner(p: &crate::auth::Principal) -> Option<i64> {
     if p.role == crate::domain::Role::Sales {
         p.user_id
     } else {
@@ -190,6 +190,47 @@ async fn insert(
     Ok(id)
 }
 
+/// The columns a new profile is written with ([`profile_values`] gives its values).
+const PROFILE_COLUMNS: &str = "kind, name, initials, mobile, mobile_last4, phone2, wechat, id_number, address,
+     source, store_id, owner_id, budget, preferred_models, preferred_colors, fuel, timeframe, tags, notes,
+     consent, consent_at, created_at, updated_at";
+const PROFILE_VALUES: usize = 23;
+
+/// A checked profile's values, in [`PROFILE_COLUMNS`]' order.
+fn profile_values(
+    c: &NewCustomer,
+    store_id: i64,
+    owner: Option<i64>,
+    now: i64,
+) -> [Val; PROFILE_VALUES] {
+    let mobile = c.mobile.as_str();
+    [
+        c.kind.code().into(),
+        c.name.as_str().into(),
+        initials(&c.name).into(),
+        mobile.into(),
+        mobile[mobile.len() - 4..].into(),
+        c.phone2.as_str().into(),
+        c.wechat.as_str().into(),
+        c.id_number.as_str().into(),
+        c.address.as_str().into(),
+        c.source.code().into(),
+        store_id.into(),
+        owner.into(),
+        c.budget.as_str().into(),
+        c.preferred_models.as_str().into(),
+        c.preferred_colors.as_str().into(),
+        c.fuel.map(|f| f.code()).unwrap_or("").into(),
+        c.timeframe.map(|t| t.code()).unwrap_or("").into(),
+        c.tags.join(",").into(),
+        c.notes.as_str().into(),
+        c.consent.into(),
+        c.consent.then_some(now).into(),
+        now.into(),
+        now.into(),
+    ]
+}
+
 async fn insert_row(
     tx: &mut Tx,
     c: &NewCustomer,
@@ -197,36 +238,71 @@ async fn insert_row(
     owner: Option<i64>,
     now: i64,
 ) -> crate::db::DbResult<i64> {
-    let mobile = c.mobile.as_str();
-    sql("INSERT INTO customers (kind, name, initials, mobile, mobile_last4, phone2, wechat, id_number, address,
-                            source, store_id, owner_id, budget, preferred_models, preferred_colors, fuel,
-                            timeframe, tags, notes, consent, consent_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
-         RETURNING id")
-    .bind(c.kind.code())
-    .bind(&c.name)
-    .bind(initials(&c.name))
-    .bind(mobile)
-    .bind(&mobile[mobile.len() - 4..])
-    .bind(&c.phone2)
-    .bind(&c.wechat)
-    .bind(&c.id_number)
-    .bind(&c.address)
-    .bind(c.source.code())
-    .bind(store_id)
-    .bind(owner)
-    .bind(&c.budget)
-    .bind(&c.preferred_models)
-    .bind(&c.preferred_colors)
-    .bind(c.fuel.map(|f| f.code()).unwrap_or(""))
-    .bind(c.timeframe.map(|t| t.code()).unwrap_or(""))
-    .bind(c.tags.join(","))
-    .bind(&c.notes)
-    .bind(c.consent)
-    .bind(c.consent.then_some(now))
-    .bind(now)
-    .scalar(tx)
-    .await
+    let mut q = sql(format!(
+        "INSERT INTO customers ({PROFILE_COLUMNS}) VALUES {} RETURNING id",
+        value_rows(tx.dialect(), 1, PROFILE_VALUES)
+    ));
+    for v in profile_values(c, store_id, owner, now) {
+        q = q.bind(v);
+    }
+    q.scalar(tx).await
+}
+
+/// A checked profile to write in a batch, with the store it joins and its owner.
+pub(crate) struct NewProfile {
+    pub customer: NewCustomer,
+    pub store_id: i64,
+    pub owner: Option<i64>,
+}
+
+/// Writes checked profiles, each with its first lead (新线索), hundreds per statement (an
+/// order import's new customers), in the caller's transaction. Their ids by mobile; a
+/// mobile taken meanwhile (by a concurrent save) is a conflict. The caller audits.
+pub(crate) async fn insert_many(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    profiles: &[NewProfile],
+    now: i64,
+) -> Result<std::collections::HashMap<String, i64>, AppError> {
+    let mut ids = std::collections::HashMap::with_capacity(profiles.len());
+    for chunk in profiles.chunks(rows_per_statement(PROFILE_VALUES)) {
+        let mut q = sql(format!(
+            "INSERT INTO customers ({PROFILE_COLUMNS}) VALUES {} RETURNING id, mobile",
+            value_rows(tx.dialect(), chunk.len(), PROFILE_VALUES)
+        ));
+        for p in chunk {
+            for v in profile_values(&p.customer, p.store_id, p.owner, now) {
+                q = q.bind(v);
+            }
+        }
+        let rows: Vec<(i64, String)> = q.fetch_all(&mut *tx).await.map_err(|e| {
+            e.or_taken(|| AppError::Conflict(ctx.t("customer.mobile_taken_meanwhile").into()))
+        })?;
+        ids.extend(rows.into_iter().map(|(id, mobile)| (mobile, id)));
+    }
+    for chunk in profiles.chunks(rows_per_statement(7)) {
+        let mut q = sql(format!(
+            "INSERT INTO leads (customer_id, store_id, owner_id, stage, source, created_at, updated_at)
+             VALUES {}",
+            value_rows(tx.dialect(), chunk.len(), 7)
+        ));
+        for p in chunk {
+            let id = ids
+                .get(p.customer.mobile.as_str())
+                .copied()
+                .ok_or_else(|| AppError::internal("a new customer is missing"))?;
+            q = q
+                .bind(id)
+                .bind(p.store_id)
+                .bind(p.owner)
+                .bind("new")
+                .bind(p.customer.source.code())
+                .bind(now)
+                .bind(now);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    Ok(ids)
 }
 
 /// One profile, if the caller may open it (403 otherwise, for a record that exists;

@@ -162,6 +162,34 @@ pub struct OrderItem {
     pub updated_at: i64,
 }
 
+/// One line of the order list as exported to Excel: what the list shows, with the car
+/// spelled out and the figures the total is made of.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct OrderExport {
+    pub id: i64,
+    pub number: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub status: OrderStatus,
+    pub store_name: String,
+    pub customer_name: String,
+    pub salesperson_name: Option<String>,
+    pub model_name: String,
+    pub trim_name: String,
+    pub color_name: String,
+    pub vin: Option<String>,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub payment_type: PaymentType,
+    pub list_price: Money,
+    pub discount: Money,
+    pub extras_total: Money,
+    pub total: Money,
+    pub paid: Money,
+    /// `YYYY-MM-DD`.
+    pub expected_delivery: Option<String>,
+    pub created_at: i64,
+}
+
 /// An order waiting for a decision the caller may take: the order, the level it waits
 /// at, and why the store's rules ask for approval (`需总经理审批: 折扣 6.2% > 5%`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,6 +273,8 @@ pub struct OrderFilter {
 
 impl OrderFilter {
     pub const MAX_PAGE: i64 = 200;
+    /// The most orders one Excel export holds.
+    pub const MAX_EXPORT: i64 = 50_000;
 
     pub fn page_size(&self) -> i64 {
         self.limit.unwrap_or(50).clamp(1, Self::MAX_PAGE)

@@ -1,6 +1,7 @@
 //! 订单: the orders the caller may see, newest first, filtered by status, salesperson, the
 //! day entered, model and a search (order number, customer name or mobile, VIN) — a plain
-//! GET form — a page at a time.
+//! GET form — a page at a time; the whole list as filtered exports to Excel (导出 Excel),
+//! and 批量导入 is a click away for those who enter orders.
 
 use super::{money, status_choices, OrderStatusBadge};
 use crate::{
@@ -21,7 +22,7 @@ use leptos::prelude::*;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 /// The filter a list address asks for; values that do not read are left out.
-fn filter_of(get: impl Fn(&str) -> Option<String>) -> OrderFilter {
+pub fn filter_of(get: impl Fn(&str) -> Option<String>) -> OrderFilter {
     let text = |k: &str| {
         get(k)
             .map(|v| v.trim().to_owned())
@@ -63,6 +64,15 @@ fn address(f: &OrderFilter) -> String {
     add("q", f.q.clone());
     add("offset", f.offset.filter(|o| *o > 0).map(|o| o.to_string()));
     format!("/orders?{}", parts.join("&"))
+}
+
+/// The Excel export of the list as filtered (every page of it).
+fn export_address(f: &OrderFilter) -> String {
+    let all = OrderFilter {
+        offset: None,
+        ..f.clone()
+    };
+    address(&all).replacen("/orders?", "/orders.xlsx?", 1)
 }
 
 #[component]
@@ -146,6 +156,8 @@ pub fn OrdersPage() -> impl IntoView {
                         </div>
                         <button type="submit" class="btn btn-primary">{lang.t("common.apply")}</button>
                         {may_edit.then(|| view! { <a class="btn" href="/orders/new" data-testid="new-order">{lang.t("order.new")}</a> })}
+                        {may_edit.then(|| view! { <a class="btn" href="/orders/import" data-testid="order-import">{lang.t("order.import")}</a> })}
+                        <a class="btn" href=export_address(&f) rel="external" download data-testid="order-export">{lang.t("common.export_xlsx")}</a>
                         {may_approve.then(|| view! { <a class="btn" href="/orders/approvals">{lang.t("order.approvals")}</a> })}
                     </Form>
                     {error.map(|e| view! { <ErrorNote error=e /> })}

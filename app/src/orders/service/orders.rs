@@ -27,8 +27,8 @@ use crate::{
         input::CheckedOrder,
         number,
         order::{
-            ApprovalRow, ExtraRow, OrderDetail, OrderFilter, OrderItem, OrderPage, OrderRow,
-            PaymentRow,
+            ApprovalRow, ExtraRow, OrderDetail, OrderExport, OrderFilter, OrderItem, OrderPage,
+            OrderRow, PaymentRow,
         },
         status::{OrderStatus, PaymentMethod, Transition},
         timeline::TimelineEntry,
@@ -151,7 +151,8 @@ fn discount_of(o: &OrderRow) -> Discount {
     }
 }
 
-fn discount_kind(d: Discount) -> &'static str {
+/// How a discount is stored (`discount_kind`): as an amount or as a percent.
+pub(crate) fn discount_kind(d: Discount) -> &'static str {
     match d {
         Discount::Amount(_) => "amount",
         Discount::Percent(_) => "percent",
@@ -808,10 +809,9 @@ async fn ids_where(ctx: &Ctx, head: &str, w: &Where) -> Result<Vec<Val>, AppErro
     Ok(ids.into_iter().map(|(id,)| Val::from(id)).collect())
 }
 
-/// The orders the caller may see that pass the filter, newest first, a page at a time.
-#[tracing::instrument(name = "orders.list", skip_all)]
-pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
-    let p = ctx.require(Action::ViewOrders)?;
+/// The condition of the order list for `p` and the filter (the filter checked first; a
+/// search looks up its customers or vehicles).
+async fn list_filter(ctx: &Ctx, p: &Principal, f: &OrderFilter) -> Result<Where, AppError> {
     if let Some((field, key)) = f.problem() {
         return Err(AppError::invalid(field, ctx.t(key)));
     }
@@ -891,6 +891,14 @@ pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
         }
         w.and_in(column, ids);
     }
+    Ok(w)
+}
+
+/// The orders the caller may see that pass the filter, newest first, a page at a time.
+#[tracing::instrument(name = "orders.list", skip_all)]
+pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
+    let p = ctx.require(Action::ViewOrders)?;
+    let w = list_filter(ctx, p, f).await?;
     // Counted up to a cap: an exact count of half a million orders costs more than the
     // page, and nobody pages that far.
     let counted: i64 = w
@@ -902,11 +910,18 @@ pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
         .await?;
     // The page's ids first, from the orders table alone (an index walked in order, past
     // the offset without joining anything), then what the rows show for those few.
+    // A search narrows to a few orders by its own index; SQLite would rather walk the
+    // newest-first index to spare a sort, so the order is an expression then.
+    let newest = if f.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+        "o.created_at + 0 DESC, o.id DESC"
+    } else {
+        "o.created_at DESC, o.id DESC"
+    };
     let ids: Vec<(i64,)> = w
         .build(
             "SELECT o.id FROM orders o",
             &format!(
-                "ORDER BY o.created_at DESC, o.id DESC LIMIT {} OFFSET {}",
+                "ORDER BY {newest} LIMIT {} OFFSET {}",
                 f.page_size(),
                 f.offset.unwrap_or(0).max(0)
             ),
@@ -914,8 +929,8 @@ pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
         .fetch_all(ctx.db())
         .await?;
     let mut page = Where::new();
-    page.and_in("o.id", ids.into_iter().map(|(id,)| Val::from(id)).collect());
-    let rows: Vec<OrderItem> = page
+    page.and_in("o.id", ids.iter().map(|(id,)| Val::from(*id)).collect());
+    let mut rows: Vec<OrderItem> = page
         .build(
             "SELECT o.id, o.number, o.status, o.store_id, s.name AS store_name, o.customer_id,
                     c.name AS customer_name, o.salesperson_id, u.display_name AS salesperson_name,
@@ -923,15 +938,50 @@ pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
              FROM orders o JOIN customers c ON c.id = o.customer_id
              LEFT JOIN vehicles v ON v.id = o.vehicle_id JOIN stores s ON s.id = o.store_id
              JOIN models m ON m.id = o.model_id LEFT JOIN users u ON u.id = o.salesperson_id",
-            "ORDER BY o.created_at DESC, o.id DESC",
+            "",
         )
         .fetch_all(ctx.db())
         .await?;
+    // In the page's order (sorting here keeps the planner on the ids).
+    rows.sort_by_key(|r| ids.iter().position(|(id,)| *id == r.id));
     Ok(OrderPage {
         rows,
         total: counted.min(COUNT_CAP),
         more: counted > COUNT_CAP,
     })
+}
+
+/// What the list reads its orders from: each with its customer and vehicle.
+const LIST_FROM: &str = "FROM orders o JOIN customers c ON c.id = o.customer_id
+    LEFT JOIN vehicles v ON v.id = o.vehicle_id";
+
+/// Every order of the list as filtered (the page's paging aside), newest first, up to
+/// `cap`: for the Excel export, with the car spelled out and the figures of each total.
+#[tracing::instrument(name = "orders.export", skip_all)]
+pub async fn export_rows(
+    ctx: &Ctx,
+    f: &OrderFilter,
+    cap: i64,
+) -> Result<Vec<OrderExport>, AppError> {
+    let p = ctx.require(Action::ViewOrders)?;
+    let w = list_filter(ctx, p, f).await?;
+    Ok(w.build(
+        &format!(
+            "SELECT o.id, o.number, o.status, s.name AS store_name, c.name AS customer_name,
+                    u.display_name AS salesperson_name, m.name AS model_name, t.name AS trim_name,
+                    co.name AS color_name, v.vin, o.payment_type, o.list_price, o.discount,
+                    o.extras_total, o.total, o.paid, o.expected_delivery, o.created_at
+             {LIST_FROM} JOIN stores s ON s.id = o.store_id JOIN models m ON m.id = o.model_id
+             JOIN trims t ON t.id = o.trim_id JOIN colors co ON co.id = o.color_id
+             LEFT JOIN users u ON u.id = o.salesperson_id"
+        ),
+        &format!(
+            "ORDER BY o.created_at DESC, o.id DESC LIMIT {}",
+            cap.clamp(1, OrderFilter::MAX_EXPORT)
+        ),
+    )
+    .fetch_all(ctx.db())
+    .await?)
 }
 
 /// Changes an order while it may change (until it ships): `version` is the one the person
