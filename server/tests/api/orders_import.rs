@@ -935,14 +935,12 @@ both_dbs!(
         app.login_as("sh.sales").await;
         // Another salesperson's customer is out of reach; a model, a colour that do not
         // read are named; a trim alone finds its model.
-        let text = format!(
-            "客户手机,车型,配置,颜色,付款方式\n\
+        let text = "客户手机,车型,配置,颜色,付款方式\n\
              13900010001,秦PLUS DM-i,55KM 领先型,雪域白,全款\n\
              13900010002,秦PLUS DM-x,55KM 领先型,雪域白,全款\n\
              13900010002,,55KM 领先型,墨玉黑,全款\n\
-             13900010002,,55KM 领先型,雪域白,全款\n"
-        );
-        let res = upload(&app, "/orders/import", text.into_bytes(), true, true).await;
+             13900010002,,55KM 领先型,雪域白,全款\n";
+        let res = upload(&app, "/orders/import", text.as_bytes().to_vec(), true, true).await;
         let body: Value = res.json().await.unwrap();
         assert_eq!(
             fields(&body),
