@@ -924,3 +924,97 @@ both_dbs!(
         assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     }
 );
+
+both_dbs!(
+    customers_are_found_in_reach_or_created_and_numbers_follow_the_stores_day,
+    |app| async move {
+        app.seed_demo().await;
+        let ids = ids(&app).await;
+        on_file(&app, "sh.sales2", "刘洋的客户", "13900010001").await;
+        let mine = on_file(&app, "sh.sales", "张伟的客户", "13900010002").await;
+        app.login_as("sh.sales").await;
+        // Another salesperson's customer is out of reach; a model, a colour that do not
+        // read are named; a trim alone finds its model.
+        let text = "客户手机,车型,配置,颜色,付款方式\n\
+             13900010001,秦PLUS DM-i,55KM 领先型,雪域白,全款\n\
+             13900010002,秦PLUS DM-x,55KM 领先型,雪域白,全款\n\
+             13900010002,,55KM 领先型,墨玉黑,全款\n\
+             13900010002,,55KM 领先型,雪域白,全款\n";
+        let res = upload(&app, "/orders/import", text.as_bytes().to_vec(), true, true).await;
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(
+            fields(&body),
+            ["rows.2.customer_mobile", "rows.3.model", "rows.4.color"],
+            "{body}"
+        );
+        // The numbers: one reservation for the file, between the tablet's orders.
+        let sales = app.ctx_as("sh.sales").await;
+        let seq = |number: String| number.rsplit('-').next().unwrap().parse::<u32>().unwrap();
+        let before = orders::create(&sales, &tablet(mine, &ids, None), false)
+            .await
+            .unwrap();
+        let number = |id: i64| {
+            let db = app.db.clone();
+            async move {
+                sql("SELECT number FROM orders WHERE id = $1")
+                    .bind(id)
+                    .scalar::<String>(&db)
+                    .await
+                    .unwrap()
+            }
+        };
+        let first = seq(number(before).await);
+        let text = file(&[plain("13900010002", ""), plain("13900010002", "")]);
+        let res = upload(&app, "/orders/import", text.into_bytes(), false, true).await;
+        assert_eq!(res.status(), 200);
+        let after = orders::create(&sales, &tablet(mine, &ids, None), false)
+            .await
+            .unwrap();
+        assert_eq!(seq(number(after).await), first + 3);
+        let imported: Vec<(String,)> =
+            sql("SELECT number FROM orders WHERE notes = '导入测试' ORDER BY number")
+                .fetch_all(&app.db)
+                .await
+                .unwrap();
+        let seqs: Vec<u32> = imported.into_iter().map(|(n,)| seq(n)).collect();
+        assert_eq!(seqs, [first + 1, first + 2]);
+
+        // A group role names the store a new customer joins (any case); without one the
+        // row is refused on its column.
+        let gm = TestApp {
+            client: app.new_client(),
+            ..app.clone_handle()
+        };
+        gm.login_as("gm").await;
+        let res = upload(
+            &gm,
+            "/orders/import",
+            file(&[plain("13900010003", "新客户己")]).into_bytes(),
+            true,
+            true,
+        )
+        .await;
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(fields(&body), ["rows.2.store_code"], "{body}");
+        let text = format!(
+            "{HEAD}\n13900010003,新客户己,hz01,秦PLUS DM-i,55KM 领先型,雪域白,,,,,,,,,全款,,,否\n"
+        );
+        let res = upload(&gm, "/orders/import", text.into_bytes(), false, true).await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        let placed: (String, String, i64, bool) = sql(
+            "SELECT cs.code, os.code, (SELECT COUNT(*) FROM leads l WHERE l.customer_id = c.id),
+                    c.owner_id IS NULL
+             FROM customers c JOIN stores cs ON cs.id = c.store_id
+             JOIN orders o ON o.customer_id = c.id JOIN stores os ON os.id = o.store_id
+             WHERE c.mobile = '13900010003'",
+        )
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+        assert_eq!(
+            placed,
+            ("HZ01".to_owned(), "HZ01".to_owned(), 1, true),
+            "the store's, unassigned, with its first lead"
+        );
+    }
+);

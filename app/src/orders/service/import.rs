@@ -218,7 +218,9 @@ fn plan_row(
     };
     let store_failed = named_store.is_none() && !row.store_code.trim().is_empty();
 
-    // The customer: on file by mobile, in the caller's reach; or new, with a name.
+    // The customer: on file by mobile, in the caller's reach; or new, with a name (which
+    // `waits_on_store` for a store to join, when none is named or it did not read).
+    let mut waits_on_store = false;
     let mut customer_store = None;
     let mut owner = None;
     let buyer = match parse_mobile(&row.customer_mobile) {
@@ -276,8 +278,12 @@ fn plan_row(
                         }
                         .check(lang);
                         match (store, checked) {
-                            (None, _) if store_failed => None,
+                            (None, _) if store_failed => {
+                                waits_on_store = true;
+                                None
+                            }
                             (None, _) => {
+                                waits_on_store = true;
                                 bad("store_code", ctx.t("order.import_store_required").into());
                                 None
                             }
@@ -497,6 +503,20 @@ fn plan_row(
             .any(|c| failed.contains(c))
     {
         failed.insert("list_price");
+    }
+    // A new customer without a store is the store's problem, named already.
+    if waits_on_store {
+        failed.insert("customer_mobile");
+    }
+    // A trim or colour given but not looked up (its model did not read) is not missing:
+    // the model's problem is named already.
+    for (column, given, found) in [
+        ("trim", &row.trim, trim_id),
+        ("color", &row.color, color_id),
+    ] {
+        if !given.trim().is_empty() && found.is_none() {
+            failed.insert(column);
+        }
     }
     let order = match checked {
         Ok(c) => Some(c),
