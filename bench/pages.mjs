@@ -9,7 +9,8 @@ const [user = 'sh.sales', ...given] = process.argv.slice(2);
 const pages = given.length
   ? given
   : ['/login', '/', '/inventory', '/inventory/vehicles', '/inventory/intake', '/inventory/alerts', '/inventory/transfers',
-     '/crm/customers', '/crm/customers/new', '/crm/leads', '/crm/leads/list', '/crm/follow-ups'];
+     '/crm/customers', '/crm/customers/new', '/crm/leads', '/crm/leads/list', '/crm/follow-ups',
+     '/orders', '/orders/new', '/orders/approvals', '/orders/import'];
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
