@@ -178,8 +178,8 @@ test('a walk-in buyer orders a car in stock with a deposit; the manager approves
   expect(file.status()).toBe(200);
   const parts = unzip(await file.body());
   expect(parts.get('xl/sharedStrings.xml') ?? parts.get('xl/worksheets/sheet1.xml')).toContain(number);
-  const sheet = parts.get('xl/worksheets/sheet1.xml')!;
-  expect(sheet).toMatch(new RegExp(`<c r="N2"[^>]*><v>${fen / 100}</v>`));
+  const exported = parts.get('xl/worksheets/sheet1.xml')!;
+  expect(exported).toMatch(new RegExp(`<c r="N2"[^>]*><v>${fen / 100}</v>`));
 
   // The confirmation prints the car, every figure and the lines to sign.
   await page.goto(orderUrl);

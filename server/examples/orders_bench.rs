@@ -99,6 +99,10 @@ async fn statistics(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// An entered order's row as the bare loop writes it again: store, customer,
+/// salesperson, model, trim, colour, list price, discount, total.
+type EntryRow = (i64, i64, Option<i64>, i64, i64, i64, i64, i64, i64);
+
 /// Order entry: REST against a bare insert loop.
 async fn entry(name: &str, db: &Db, base: &str, entries: i64) -> anyhow::Result<()> {
     let sh: i64 = sql("SELECT id FROM stores WHERE code = 'SH01'")
@@ -163,7 +167,7 @@ async fn entry(name: &str, db: &Db, base: &str, entries: i64) -> anyhow::Result<
     let eight = n as f64 / start.elapsed().as_secs_f64();
 
     // The same rows, bare: the order and its deposit, one transaction each.
-    let rows: Vec<(i64, i64, Option<i64>, i64, i64, i64, i64, i64, i64)> = sql(
+    let rows: Vec<EntryRow> = sql(
         "SELECT store_id, customer_id, salesperson_id, model_id, trim_id, color_id, list_price, discount, total
          FROM orders WHERE number LIKE 'SH01-%' ORDER BY id DESC LIMIT $1",
     )
