@@ -14,18 +14,12 @@ use sqlx::{
 use std::{borrow::Cow, panic::Location, str::FromStr, time::Duration};
 use tracing::Instrument;
 
-/// The database the application runs on. On SQLite, the process's writers queue on one
-/// lock before `BEGIN IMMEDIATE` (SQLite has one writer at a time): waiting on SQLite's
-/// own busy handler, which sleeps and polls, made eight writers at once slower than one.
+/// The database the application runs on.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool, WriteLock),
+    Sqlite(SqlitePool),
     Postgres(PgPool),
 }
-
-/// The queue of a process's SQLite writers. Other processes on the same file still wait
-/// on SQLite's busy timeout.
-pub type WriteLock = std::sync::Arc<tokio::sync::Mutex<()>>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {
@@ -97,10 +91,7 @@ impl<T> Scalar for T where
 /// A write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`) so
 /// that two writers never deadlock upgrading a read lock.
 pub enum Tx {
-    Sqlite(
-        Transaction<'static, Sqlite>,
-        tokio::sync::OwnedMutexGuard<()>,
-    ),
+    Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -121,7 +112,7 @@ pub enum Exec<'a> {
 impl<'a> From<&'a Db> for Exec<'a> {
     fn from(db: &'a Db) -> Self {
         match db {
-            Db::Sqlite(p, _) => Exec::SqlitePool(p),
+            Db::Sqlite(p) => Exec::SqlitePool(p),
             Db::Postgres(p) => Exec::PgPool(p),
         }
     }
@@ -130,7 +121,7 @@ impl<'a> From<&'a Db> for Exec<'a> {
 impl<'a> From<&'a mut Tx> for Exec<'a> {
     fn from(tx: &'a mut Tx) -> Self {
         match tx {
-            Tx::Sqlite(t, _) => Exec::SqliteConn(t),
+            Tx::Sqlite(t) => Exec::SqliteConn(t),
             Tx::Postgres(t) => Exec::PgConn(t),
         }
     }
@@ -585,7 +576,7 @@ impl Db {
                     .max_connections(8)
                     .connect_with(opts)
                     .await?;
-                Ok(Db::Sqlite(pool, WriteLock::default()))
+                Ok(Db::Sqlite(pool))
             }
             DbUrl::Postgres(url) => {
                 let pool = PgPoolOptions::new()
@@ -621,24 +612,21 @@ impl Db {
     /// `migrations/sqlite` and `migrations/postgres`).
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self {
-            Db::Sqlite(p, _) => sqlx::migrate!("../migrations/sqlite").run(p).await,
+            Db::Sqlite(p) => sqlx::migrate!("../migrations/sqlite").run(p).await,
             Db::Postgres(p) => sqlx::migrate!("../migrations/postgres").run(p).await,
         }
     }
 
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         match self {
-            Db::Sqlite(p, lock) => {
-                let turn = lock.clone().lock_owned().await;
-                Ok(Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn))
-            }
+            Db::Sqlite(p) => Ok(Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?)),
             Db::Postgres(p) => Ok(Tx::Postgres(p.begin().await?)),
         }
     }
 
     pub async fn acquire(&self) -> Result<Conn, sqlx::Error> {
         match self {
-            Db::Sqlite(p, _) => Ok(Conn::Sqlite(p.acquire().await?)),
+            Db::Sqlite(p) => Ok(Conn::Sqlite(p.acquire().await?)),
             Db::Postgres(p) => Ok(Conn::Postgres(p.acquire().await?)),
         }
     }
@@ -653,7 +641,7 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p, _) => p.close().await,
+            Db::Sqlite(p) => p.close().await,
             Db::Postgres(p) => p.close().await,
         }
     }
@@ -669,14 +657,14 @@ impl Tx {
 
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(t, _turn) => t.commit().await,
+            Tx::Sqlite(t) => t.commit().await,
             Tx::Postgres(t) => t.commit().await,
         }
     }
 
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(t, _turn) => t.rollback().await,
+            Tx::Sqlite(t) => t.rollback().await,
             Tx::Postgres(t) => t.rollback().await,
         }
     }
