@@ -365,6 +365,16 @@ pub struct CustomerFilter {
     pub limit: Option<i64>,
 }
 
+/// Where a range of initials starting with `i` ends: initials hold only [a-z0-9], so the
+/// range ends where the last letter is one higher (`zw` → `zx`).
+pub fn initials_end(i: &str) -> String {
+    let mut upper = i.to_owned();
+    if let Some(last) = upper.pop() {
+        upper.push(char::from((last as u8).saturating_add(1)));
+    }
+    upper
+}
+
 /// How a search text is read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Search {

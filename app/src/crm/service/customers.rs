@@ -6,8 +6,8 @@ use crate::{
     audit::AuditEntry,
     auth::Action,
     crm::domain::customer::{
-        parse_mobile, CustomerFilter, CustomerInput, CustomerItem, CustomerRow, DuplicateHit,
-        NewCustomer, Search,
+        initials_end, parse_mobile, CustomerFilter, CustomerInput, CustomerItem, CustomerRow,
+        DuplicateHit, NewCustomer, Search,
     },
     ctx::Ctx,
     db::{rows_per_statement, sql, value_rows, Tx, Val, Where},
@@ -340,10 +340,7 @@ pub async fn list(ctx: &Ctx, f: &CustomerFilter) -> Result<CustomerPage, AppErro
             // A range rather than LIKE, so the index on initials serves it. Initials hold
             // only [a-z0-9] (a Latin name keeps its letters), so the range ends where the
             // last letter is one higher.
-            let mut upper = i.clone();
-            if let Some(last) = upper.pop() {
-                upper.push(char::from((last as u8).saturating_add(1)));
-            }
+            let upper = initials_end(&i);
             w.and("c.initials >= ?", i).and("c.initials < ?", upper);
         }
         Some(Search::Name(n)) => {

@@ -8,7 +8,7 @@
 //! conflict (409) naming who made it and when, never a silent overwrite.
 
 use super::{check_access, order_event, rules, scope};
-use crate::crm::domain::customer::Search;
+use crate::crm::domain::customer::{initials_end, Search};
 use crate::{
     audit::{self, AuditEntry},
     auth::{Action, Principal},
@@ -793,6 +793,10 @@ pub async fn timeline(ctx: &Ctx, id: i64) -> Result<Vec<TimelineEntry>, AppError
     Ok(rows)
 }
 
+/// What the list reads its orders from: each with its customer and vehicle.
+const LIST_FROM: &str = "FROM orders o JOIN customers c ON c.id = o.customer_id
+    LEFT JOIN vehicles v ON v.id = o.vehicle_id";
+
 /// The most orders a list counts; beyond it, the page says "10,000+".
 pub const COUNT_CAP: i64 = 10_000;
 
@@ -867,10 +871,7 @@ async fn list_filter(ctx: &Ctx, p: &Principal, f: &OrderFilter) -> Result<Where,
                 Search::Last4(d) => lookup.and("mobile_last4 = ?", d),
                 Search::Initials(i) => {
                     // As the customer list reads initials: a range the index serves.
-                    let mut upper = i.clone();
-                    if let Some(last) = upper.pop() {
-                        upper.push(char::from((last as u8).saturating_add(1)));
-                    }
+                    let upper = initials_end(&i);
                     lookup.and_range("initials >= ? AND initials < ?", i, upper)
                 }
                 Search::Name(n) => lookup.and_range(
@@ -932,12 +933,13 @@ pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
     page.and_in("o.id", ids.iter().map(|(id,)| Val::from(*id)).collect());
     let mut rows: Vec<OrderItem> = page
         .build(
-            "SELECT o.id, o.number, o.status, o.store_id, s.name AS store_name, o.customer_id,
-                    c.name AS customer_name, o.salesperson_id, u.display_name AS salesperson_name,
-                    o.model_id, m.name AS model_name, v.vin, o.total, o.paid, o.created_at, o.updated_at
-             FROM orders o JOIN customers c ON c.id = o.customer_id
-             LEFT JOIN vehicles v ON v.id = o.vehicle_id JOIN stores s ON s.id = o.store_id
-             JOIN models m ON m.id = o.model_id LEFT JOIN users u ON u.id = o.salesperson_id",
+            &format!(
+                "SELECT o.id, o.number, o.status, o.store_id, s.name AS store_name, o.customer_id,
+                        c.name AS customer_name, o.salesperson_id, u.display_name AS salesperson_name,
+                        o.model_id, m.name AS model_name, v.vin, o.total, o.paid, o.created_at, o.updated_at
+                 {LIST_FROM} JOIN stores s ON s.id = o.store_id JOIN models m ON m.id = o.model_id
+                 LEFT JOIN users u ON u.id = o.salesperson_id"
+            ),
             "",
         )
         .fetch_all(ctx.db())
@@ -950,10 +952,6 @@ pub async fn list(ctx: &Ctx, f: &OrderFilter) -> Result<OrderPage, AppError> {
         more: counted > COUNT_CAP,
     })
 }
-
-/// What the list reads its orders from: each with its customer and vehicle.
-const LIST_FROM: &str = "FROM orders o JOIN customers c ON c.id = o.customer_id
-    LEFT JOIN vehicles v ON v.id = o.vehicle_id";
 
 /// Every order of the list as filtered (the page's paging aside), newest first, up to
 /// `cap`: for the Excel export, with the car spelled out and the figures of each total.
