@@ -50,10 +50,18 @@ pub enum Action {
     ApproveOrders,
     /// Set a store's approval rules.
     ManageApprovalRules,
+    /// The service desk (服务台): a store's appointments, its day and week calendar, its
+    /// booking capacity.
+    ViewService,
+    /// Book for a customer, add walk-ins, check in, start, complete, mark no-shows and
+    /// cancel appointments.
+    EditAppointments,
+    /// Set a store's booking capacity (工位与时段): hours, slot length, bays, closed days.
+    ManageServiceCapacity,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewDashboard,
         Action::ViewReferenceData,
         Action::ManageUsers,
@@ -74,6 +82,9 @@ impl Action {
         Action::EditOrders,
         Action::ApproveOrders,
         Action::ManageApprovalRules,
+        Action::ViewService,
+        Action::EditAppointments,
+        Action::ManageServiceCapacity,
     ];
 }
 
@@ -97,6 +108,10 @@ pub fn allowed(role: Role, action: Action) -> bool {
         ViewOrders | EditOrders => matches!(role, Sales | SalesManager | GeneralManager | Admin),
         ApproveOrders => matches!(role, SalesManager | GeneralManager),
         ManageApprovalRules => role == Admin,
+        ViewService | ManageServiceCapacity => {
+            matches!(role, ServiceAdvisor | SalesManager | GeneralManager | Admin)
+        }
+        EditAppointments => matches!(role, ServiceAdvisor | SalesManager | GeneralManager),
     }
 }
 
@@ -148,6 +163,25 @@ mod tests {
         }
         assert!(!allowed(Role::Sales, Action::MergeCustomers));
         assert!(allowed(Role::SalesManager, Action::MergeCustomers));
+    }
+
+    #[test]
+    fn the_service_desk_is_for_advisors_and_managers() {
+        for role in Role::ALL {
+            let desk = matches!(
+                role,
+                Role::ServiceAdvisor | Role::SalesManager | Role::GeneralManager
+            );
+            assert_eq!(allowed(role, Action::EditAppointments), desk, "{role:?}");
+            assert_eq!(
+                allowed(role, Action::ViewService),
+                desk || role == Role::Admin,
+                "{role:?}"
+            );
+        }
+        assert!(allowed(Role::ServiceAdvisor, Action::ManageServiceCapacity));
+        assert!(!allowed(Role::Sales, Action::ManageServiceCapacity));
+        assert!(!allowed(Role::InventoryClerk, Action::ViewService));
     }
 
     #[test]

@@ -1,0 +1,13 @@
+//! The rules of after-sales service, pure: compiled for the server and the browser.
+
+pub mod appointment;
+pub mod code;
+pub mod plate;
+pub mod schedule;
+pub mod service_type;
+
+pub use appointment::*;
+pub use code::BookingCode;
+pub use plate::Plate;
+pub use schedule::*;
+pub use service_type::ServiceType;

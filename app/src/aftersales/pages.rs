@@ -1,0 +1,1 @@
+//! The after-sales pages: the public booking (在线预约) and the staff's service desk.
