@@ -15,4 +15,7 @@ pub mod pages;
 pub mod service;
 
 #[cfg(feature = "ssr")]
+pub mod files;
+
+#[cfg(feature = "ssr")]
 pub mod rest;

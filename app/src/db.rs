@@ -109,6 +109,19 @@ pub enum Exec<'a> {
     PgConn(&'a mut sqlx::PgConnection),
 }
 
+impl Exec<'_> {
+    /// The same place again, for one more statement (a function that runs several on
+    /// whatever it was given).
+    pub fn reborrow(&mut self) -> Exec<'_> {
+        match self {
+            Exec::SqlitePool(p) => Exec::SqlitePool(p),
+            Exec::PgPool(p) => Exec::PgPool(p),
+            Exec::SqliteConn(c) => Exec::SqliteConn(c),
+            Exec::PgConn(c) => Exec::PgConn(c),
+        }
+    }
+}
+
 impl<'a> From<&'a Db> for Exec<'a> {
     fn from(db: &'a Db) -> Self {
         match db {

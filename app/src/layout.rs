@@ -50,6 +50,12 @@ const NAV: &[NavItem] = &[
         action: Action::ApproveOrders,
     },
     NavItem {
+        href: "/service",
+        label: "nav.service",
+        icon: "M22 19 13 10a6 6 0 0 0-7.7-7.7l3.9 3.9-2.8 2.8-3.9-3.9A6 6 0 0 0 10.2 13l9 9z",
+        action: Action::ViewService,
+    },
+    NavItem {
         href: "/inventory",
         label: "nav.stock",
         icon: "M3 3h8v8H3zm10 0h8v8h-8zM3 13h8v8H3zm10 0h8v8h-8z",

@@ -80,6 +80,14 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=auth::login_page::LoginPage ssr=SsrMode::InOrder />
+                // The public booking: no sign-in, outside the staff frame.
+                <Route path=path!("/book") view=aftersales::pages::book::BookStartPage ssr=SsrMode::InOrder />
+                <Route path=path!("/book/slot") view=aftersales::pages::book::BookSlotPage ssr=SsrMode::InOrder />
+                <Route path=path!("/book/details") view=aftersales::pages::book::BookDetailsPage ssr=SsrMode::InOrder />
+                <Route path=path!("/book/received") view=aftersales::pages::book::BookReceivedPage ssr=SsrMode::InOrder />
+                <Route path=path!("/book/find") view=aftersales::pages::book::FindBookingPage ssr=SsrMode::InOrder />
+                <Route path=path!("/book/a/:token") view=aftersales::pages::book::BookingPage ssr=SsrMode::InOrder />
+                <Route path=path!("/book/a/:token/reschedule") view=aftersales::pages::book::ReschedulePage ssr=SsrMode::InOrder />
                 // The order confirmation prints on its own, outside the frame.
                 <Route path=path!("/orders/:id/print") view=orders::pages::print::PrintPage ssr=SsrMode::InOrder />
                 <ParentRoute path=path!("") view=layout::AppLayout ssr=SsrMode::InOrder>
@@ -100,6 +108,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("orders/approvals") view=orders::pages::approvals::ApprovalsPage ssr=SsrMode::InOrder />
                     <Route path=path!("orders/import") view=orders::pages::import::ImportPage ssr=SsrMode::InOrder />
                     <Route path=path!("orders/:id") view=orders::pages::detail::OrderPage ssr=SsrMode::InOrder />
+                    <Route path=path!("service") view=aftersales::pages::desk::DeskPage ssr=SsrMode::InOrder />
+                    <Route path=path!("service/week") view=aftersales::pages::desk::WeekPage ssr=SsrMode::InOrder />
+                    <Route path=path!("service/capacity") view=aftersales::pages::capacity::CapacityPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/users") view=admin::pages::AdminUsersPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/stores") view=admin::pages::AdminStoresPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/api-keys") view=admin::pages::AdminApiKeysPage ssr=SsrMode::InOrder />

@@ -26,7 +26,9 @@ use utoipa_axum::router::OpenApiRouter;
          (name = "inventory", description = "Vehicles, stock, alerts and transfers (库存管理)"),
          (name = "crm", description = "Customers, leads and follow-ups (客户关系管理)"),
          (name = "orders", description = "Orders: entry (retried safely with `Idempotency-Key`), changes under `If-Match`, \
-                                          approval, vehicle holds, shipping and payments (订单管理)"))
+                                          approval, vehicle holds, shipping and payments (订单管理)"),
+         (name = "booking", description = "The public service booking (在线预约): no key; rate-limited per address and per mobile"),
+         (name = "service", description = "The service desk (服务台): appointments, check-in, a store's booking capacity"))
 )]
 struct ApiDoc;
 
@@ -71,10 +73,14 @@ impl Modify for SharedAnswers {
                 .into()
         };
         let add = |op: &mut Operation| {
+            // The public booking's operations need no key (`security: [{}]`).
+            let public = serde_json::to_value(&op.security).ok() == Some(serde_json::json!([{}]));
             let answers = &mut op.responses.responses;
-            answers
-                .entry("401".into())
-                .or_insert_with(|| problem("No valid key (or session)"));
+            if !public {
+                answers
+                    .entry("401".into())
+                    .or_insert_with(|| problem("No valid key (or session)"));
+            }
             let reads_input =
                 op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
             if reads_input {
@@ -114,13 +120,19 @@ fn modules() -> OpenApiRouter<AppState> {
             .merge(app::admin::rest::routes())
             .merge(app::inventory::rest::routes())
             .merge(app::crm::rest::routes())
-            .merge(app::orders::rest::routes()),
+            .merge(app::orders::rest::routes())
+            .merge(app::aftersales::rest::routes()),
     )
+}
+
+/// The operations anyone may call without a key (the public service booking).
+fn public() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().nest("/api/v1", app::aftersales::rest::public_routes())
 }
 
 /// The OpenAPI 3 document (also served at `/api/v1/openapi.json`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc = modules().into_openapi();
+    let mut doc = modules().merge(public()).into_openapi();
     SharedAnswers.modify(&mut doc);
     doc
 }
@@ -144,10 +156,13 @@ async fn require_principal(
 /// The API's router, to be merged at the top level (its paths start with `/api/v1`).
 pub fn router() -> Router<AppState> {
     let (router, mut doc) = modules().split_for_parts();
+    let (public, public_doc) = public().split_for_parts();
+    doc.merge(public_doc);
     SharedAnswers.modify(&mut doc);
     let doc = std::sync::Arc::new(doc);
     router
         .route_layer(axum::middleware::from_fn(require_principal))
+        .merge(public)
         .route(
             "/api/v1/openapi.json",
             get(move || {

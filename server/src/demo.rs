@@ -30,6 +30,7 @@ pub const USERS: &[(&str, &str, Role, Option<&str>)] = &[
     ("sh.service", "赵磊", Role::ServiceAdvisor, Some("SH01")),
     ("hz.manager", "周婷", Role::SalesManager, Some("HZ01")),
     ("hz.sales", "孙浩", Role::Sales, Some("HZ01")),
+    ("hz.service", "吴芳", Role::ServiceAdvisor, Some("HZ01")),
 ];
 
 pub fn logins_table() -> String {
@@ -464,8 +465,13 @@ pub async fn seed(db: &Db) -> anyhow::Result<SeedOutcome> {
         orders += seed_orders(&mut tx, code, *store, now).await?;
     }
 
+    let mut appointments = 0;
+    for (code, store) in &stores {
+        appointments += seed_service(&mut tx, code, *store, now).await?;
+    }
+
     let summary = format!(
-        "demo data loaded: {thresholds} stock thresholds, 1 group, {} stores, {} warehouses, {} users, {} models, {vehicle_count} vehicles, {customer_count} customers, {orders} orders",
+        "demo data loaded: {thresholds} stock thresholds, 1 group, {} stores, {} warehouses, {} users, {} models, {vehicle_count} vehicles, {customer_count} customers, {orders} orders, {appointments} service appointments",
         stores.len(), warehouses.len(), USERS.len(), models.len()
     );
     audit::record(
@@ -573,6 +579,104 @@ const DEMO_ORDERS: &[DemoOrder] = &[
 /// A handful of orders for one store, one or two in every status, consistent with the
 /// stock: an order holding a vehicle takes one already reserved (sold when shipped,
 /// delivered when completed), so the stock figures stay as they were seeded.
+/// A store's booking capacity (Monday–Saturday 08:30–17:30, Sunday 09:00–16:00, hour
+/// slots, three shared bays and one for body work, two weeks ahead, an hour's cut-off) and
+/// a week of appointments around today: the past ones completed, checked in or missed,
+/// today's partly checked in, the coming ones booked.
+async fn seed_service(tx: &mut Tx, code: &str, store_id: i64, now: i64) -> anyhow::Result<usize> {
+    use app::aftersales::domain::{slot_start_ms, BookingCode, Capacity, Hours, ServiceType};
+    let capacity = Capacity {
+        store_id,
+        slot_minutes: 60,
+        horizon_days: 14,
+        cutoff_minutes: 60,
+        hours: (1..=7)
+            .map(|weekday| Hours {
+                weekday,
+                opens_min: if weekday == 7 { 540 } else { 510 },
+                closes_min: if weekday == 7 { 960 } else { 1050 },
+            })
+            .collect(),
+        bays: vec![("shared".into(), 3), ("body_paint".into(), 1)],
+        closed: Vec::new(),
+        version: 1,
+    };
+    app::aftersales::service::capacity::write(tx, &capacity, 1, now, "system:seed-demo").await?;
+    let advisor: i64 = sql("SELECT id FROM users WHERE store_id = $1 AND role = 'service_advisor'")
+        .bind(store_id)
+        .scalar(&mut *tx)
+        .await?;
+    let customers: Vec<(i64, String, String)> = sql(
+        "SELECT id, name, mobile FROM customers WHERE store_id = $1 AND merged_into IS NULL ORDER BY id LIMIT 14",
+    )
+    .bind(store_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut rng = StdRng::seed_from_u64(if code == "SH01" { 41 } else { 43 });
+    let today = app::clock::day_of(now);
+    let plates = if code == "SH01" { "沪" } else { "浙" };
+    let mut n = 0;
+    for (i, (customer_id, name, mobile)) in customers.iter().enumerate() {
+        let offset = i as i64 % 7 - 3;
+        let day = today + chrono::Duration::days(offset);
+        let slots = capacity.starts(day);
+        let start_min = slots[(i * 3) % slots.len()];
+        let starts_at = slot_start_ms(day, start_min);
+        let service = ServiceType::ALL[i % ServiceType::ALL.len()];
+        let status = match (offset, i % 3) {
+            (o, 0) if o < 0 => "no_show",
+            (o, _) if o < 0 => "completed",
+            (0, _) if starts_at < now => "checked_in",
+            _ => "booked",
+        };
+        let came = matches!(status, "completed" | "checked_in");
+        let plate = format!(
+            "{plates}{}{}",
+            ["A", "B", "D"][i % 3],
+            10_000 + rng.gen_range(0..89_999)
+        );
+        sql("INSERT INTO appointments (code, access_token, store_id, service_type, pool, day, start_min, starts_at, ends_at,
+                 status, source, name, mobile, plate, mileage, customer_id, advisor_id, checked_in_at, checkin_mileage,
+                 completed_at, created_at, updated_at, updated_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, 'system:seed-demo')")
+        .bind(BookingCode::from_bits(rng.gen()).as_str())
+        .bind(format!("{:032x}", rng.gen::<u128>()))
+        .bind(store_id)
+        .bind(service.code())
+        .bind(capacity.pool_of(service))
+        .bind(day.to_string())
+        .bind(start_min)
+        .bind(starts_at)
+        .bind(starts_at + 3_600_000)
+        .bind(status)
+        .bind(if i % 4 == 0 { "staff" } else { "online" })
+        .bind(name.as_str())
+        .bind(mobile.as_str())
+        .bind(plate)
+        .bind(rng.gen_range(5_000..90_000i64))
+        .bind(*customer_id)
+        .bind(came.then_some(advisor))
+        .bind(came.then_some(starts_at - 300_000))
+        .bind(came.then(|| rng.gen_range(5_000..90_000i64)))
+        .bind((status == "completed").then_some(starts_at + 3_000_000))
+        .bind(starts_at - 3 * 86_400_000)
+        .execute(&mut *tx)
+        .await?;
+        n += 1;
+    }
+    // The slots count every appointment still holding its place.
+    sql(
+        "INSERT INTO service_slots (store_id, day, start_min, pool, booked)
+         SELECT store_id, day, start_min, pool, COUNT(*) FROM appointments
+         WHERE store_id = $1 AND pool <> '' AND status NOT IN ('cancelled', 'no_show')
+         GROUP BY store_id, day, start_min, pool",
+    )
+    .bind(store_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(n)
+}
+
 async fn seed_orders(tx: &mut Tx, code: &str, store_id: i64, now: i64) -> anyhow::Result<usize> {
     use app::orders::domain::{
         approval::{default_rules, required_levels, Facts},

@@ -18,6 +18,8 @@ use axum::{
 fn is_public(path: &str) -> bool {
     const PUBLIC: &[&str] = &[
         "/login",
+        // The public service booking (在线预约): customers have no account.
+        "/book/",
         "/healthz",
         "/lang/",
         "/pkg/",
@@ -235,6 +237,10 @@ mod tests {
         assert!(!is_public("/"));
         assert!(!is_public("/inventory"));
         assert!(!is_public("/loginx"));
+        assert!(is_public("/book"));
+        assert!(is_public("/book/a/0123"));
+        assert!(!is_public("/booking"));
+        assert!(!is_public("/service"));
     }
 
     #[test]

@@ -188,7 +188,9 @@ pub async fn purge(db: &Db, now: i64) -> Result<(u64, u64, u64, u64), app::db::D
         .bind(now - 24 * 3600 * 1000)
         .execute(db)
         .await?;
-    let throttle = app::auth::throttle::purge(db, now).await?;
+    // Sign-in throttling and the public booking's rate limits count together.
+    let throttle =
+        app::auth::throttle::purge(db, now).await? + app::ratelimit::purge(db, now).await?;
     let keys = app::orders::rest::purge_idempotency_keys(db, now).await?;
     Ok((sessions, failures, throttle, keys))
 }
@@ -260,6 +262,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::inventory::files::routes())
         .merge(app::crm::files::routes())
         .merge(app::orders::files::routes())
+        .merge(app::aftersales::files::routes())
         .merge(app::stream::routes())
         .leptos_routes_with_context(
             &state,

@@ -5,9 +5,11 @@ pub mod code;
 pub mod plate;
 pub mod schedule;
 pub mod service_type;
+pub mod views;
 
 pub use appointment::*;
 pub use code::BookingCode;
 pub use plate::Plate;
 pub use schedule::*;
-pub use service_type::ServiceType;
+pub use service_type::{ServiceType, SHARED_POOL};
+pub use views::*;

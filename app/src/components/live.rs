@@ -18,7 +18,7 @@ pub const CHANGED_TOPIC: &str = "changed";
 
 /// The topics whose announcements refresh the page's live regions.
 #[cfg(feature = "hydrate")]
-const TOPICS: [&str; 4] = ["stock", "follow_up", "order", CHANGED_TOPIC];
+const TOPICS: [&str; 5] = ["stock", "follow_up", "order", "appointment", CHANGED_TOPIC];
 
 /// How long announcements are gathered before the page refreshes: short against the 2 s
 /// a tablet has to show a change, long enough to fold a burst into one fetch.

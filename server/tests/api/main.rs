@@ -15,3 +15,4 @@ mod orders_rest;
 mod orders_ui;
 mod permissions;
 mod rest;
+mod service;

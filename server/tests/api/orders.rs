@@ -7,7 +7,7 @@
 
 use crate::{
     both_dbs,
-    helpers::TestApp,
+    helpers::{ServerProcess, TestApp},
     inventory::{ids, insert_vehicle, new_vin, Ids},
 };
 use app::{
@@ -1071,56 +1071,6 @@ both_dbs!(
         }
     }
 );
-
-/// A `forecourt serve` process of this build on `app`'s database, stopped when dropped.
-struct ServerProcess {
-    child: std::process::Child,
-    address: String,
-}
-
-impl ServerProcess {
-    async fn start(app: &TestApp) -> ServerProcess {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .unwrap()
-            .port();
-        let database = match &app.database {
-            app::db::DbUrl::Sqlite(path) => path.clone(),
-            app::db::DbUrl::Postgres(url) => url.clone(),
-        };
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_forecourt"))
-            .arg("serve")
-            .env("DATABASE_URL", database)
-            .env("FORECOURT_ADDR", format!("127.0.0.1:{port}"))
-            .env("FORECOURT_SITE_ROOT", app._dir.0.join("site"))
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start a server process");
-        let server = ServerProcess {
-            child,
-            address: format!("http://127.0.0.1:{port}"),
-        };
-        let health = format!("{}/healthz", server.address);
-        for _ in 0..300 {
-            if let Ok(r) = app.client.get(&health).send().await {
-                if r.status() == 200 {
-                    return server;
-                }
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        panic!("the server process at {} never answered", server.address);
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 both_dbs!(
     two_server_processes_take_two_hundred_allocations_of_one_vehicle_and_one_holds_it,

@@ -34,6 +34,7 @@ async fn counts(app: &TestApp) -> Vec<i64> {
         "orders",
         "order_approvals",
         "approval_rules",
+        "appointments",
     ] {
         out.push(
             sql(format!("SELECT COUNT(*) FROM {t}"))
@@ -44,7 +45,13 @@ async fn counts(app: &TestApp) -> Vec<i64> {
     }
     // Vehicles, transfers, customers and orders also must not move: their versions count
     // every change.
-    for t in ["vehicles", "transfers", "customers", "orders"] {
+    for t in [
+        "vehicles",
+        "transfers",
+        "customers",
+        "orders",
+        "service_settings",
+    ] {
         out.push(
             sql(format!(
                 "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM {t}"
@@ -342,8 +349,71 @@ async fn attempt(
             .await
         }
         Action::ManageApprovalRules => return None,
+        Action::ViewService => app.call("service/desk", &[("day", "")]).await,
+        Action::EditAppointments => {
+            let store = store_of(app, "SH01").await.to_string();
+            let mobile = fresh_mobile();
+            app.call(
+                "service/book",
+                &[
+                    ("store_id", store.as_str()),
+                    ("service_type", "maintenance"),
+                    ("day", ""),
+                    ("time", ""),
+                    ("name", tag),
+                    ("mobile", mobile.as_str()),
+                    ("plate", "沪A12345"),
+                    ("source", "walk_in"),
+                ],
+            )
+            .await
+        }
+        Action::ManageServiceCapacity => {
+            let store = store_of(app, "SH01").await;
+            let form = capacity_form(app, store).await;
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call("service/save_capacity", &form).await
+        }
     };
     Some(res.status().as_u16())
+}
+
+async fn store_of(app: &TestApp, code: &str) -> i64 {
+    sql("SELECT id FROM stores WHERE code = $1")
+        .bind(code)
+        .scalar(&app.db)
+        .await
+        .unwrap()
+}
+
+/// The capacity form for `store` as it stands (its version), with one more shared bay.
+async fn capacity_form(app: &TestApp, store: i64) -> Vec<(&'static str, String)> {
+    let version: i64 = sql("SELECT version FROM service_settings WHERE store_id = $1")
+        .bind(store)
+        .scalar(&app.db)
+        .await
+        .unwrap();
+    let mut form = vec![
+        ("store_id", store.to_string()),
+        ("version", version.to_string()),
+        ("slot_minutes", "60".into()),
+        ("horizon_days", "14".into()),
+        ("cutoff_minutes", "60".into()),
+        ("bays_shared", (3 + version).to_string()),
+    ];
+    for (open, close) in [
+        ("opens_1", "closes_1"),
+        ("opens_2", "closes_2"),
+        ("opens_3", "closes_3"),
+        ("opens_4", "closes_4"),
+        ("opens_5", "closes_5"),
+        ("opens_6", "closes_6"),
+        ("opens_7", "closes_7"),
+    ] {
+        form.push((open, "08:30".into()));
+        form.push((close, "17:30".into()));
+    }
+    form
 }
 
 both_dbs!(every_role_tries_every_action, |app| async move {
@@ -515,6 +585,52 @@ async fn attempt_directly(
                 app::orders::domain::approval::default_rules(),
             )
             .await
+        }
+        Action::ViewService => app::aftersales::service::desk::day(ctx, store, ctx.today())
+            .await
+            .map(drop),
+        Action::EditAppointments => app::aftersales::service::booking::book(
+            ctx,
+            &app::aftersales::domain::BookingInput {
+                store_id: store,
+                service_type: "repair".into(),
+                day: ctx.today().to_string(),
+                time: "08:40".into(),
+                name: tag.chars().take(50).collect(),
+                mobile: fresh_mobile(),
+                plate: "沪A12345".into(),
+                ..Default::default()
+            },
+            app::aftersales::service::booking::Booker::Desk(
+                app::aftersales::domain::BookingSource::WalkIn,
+            ),
+            "",
+        )
+        .await
+        .map(drop),
+        Action::ManageServiceCapacity => {
+            let version: i64 = sql("SELECT version FROM service_settings WHERE store_id = $1")
+                .bind(store)
+                .scalar(&app.db)
+                .await
+                .unwrap();
+            let input = app::aftersales::domain::CapacityInput {
+                slot_minutes: 60,
+                horizon_days: 14,
+                cutoff_minutes: 60,
+                hours: (0..7)
+                    .map(|_| app::aftersales::domain::DayHours::new("08:30", "17:30"))
+                    .collect(),
+                bays: vec![app::aftersales::domain::PoolBays::new(
+                    "shared",
+                    3 + version,
+                )],
+                closed_days: String::new(),
+                version,
+            };
+            app::aftersales::service::capacity::set(ctx, store, &input)
+                .await
+                .map(drop)
         }
     }
 }

@@ -126,6 +126,8 @@ pub const MAX_MILEAGE: i64 = 2_000_000;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BookingInput {
+    /// A number (a form sends it as text).
+    #[serde(deserialize_with = "number_or_text")]
     pub store_id: i64,
     /// A service type's code (`maintenance`, `repair`, `inspection`, `tyres`, `warranty`,
     /// `body_paint`).
@@ -147,6 +149,24 @@ pub struct BookingInput {
     pub mileage: String,
     #[serde(default)]
     pub note: String,
+}
+
+/// A whole number sent as a JSON number or, by a form, as text (a flattened form's fields
+/// all arrive as text).
+pub fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Number(i64),
+        Text(String),
+    }
+    match Either::deserialize(d)? {
+        Either::Number(n) => Ok(n),
+        Either::Text(t) => t
+            .trim()
+            .parse()
+            .map_err(|_| serde::de::Error::custom(format!("not a whole number: {t:?}"))),
+    }
 }
 
 /// A booking that has passed its own checks (the slot's are the schedule's).
@@ -213,7 +233,10 @@ impl BookingInput {
             v => match Vin::parse(v) {
                 Ok(v) => Some(v),
                 Err(e) => {
-                    bad("vin", format!("{}: {e}", lang.t("service.form.vin")));
+                    bad(
+                        "vin",
+                        crate::inventory::domain::intake::vin_message(&e, lang),
+                    );
                     None
                 }
             },
@@ -350,7 +373,7 @@ mod tests {
         assert_eq!(b.mileage, Some(12_500));
         let by_vin = BookingInput {
             plate: String::new(),
-            vin: "LSVAU2180N2183294".into(),
+            vin: "LSVAU218XN2183294".into(),
             mileage: String::new(),
             ..input()
         };
@@ -376,7 +399,17 @@ mod tests {
         let fields: Vec<&str> = e.fields().iter().map(|f| f.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["service_type", "day", "time", "name", "mobile", "plate", "vin", "mileage", "note"]
+            [
+                "service_type",
+                "day",
+                "time",
+                "name",
+                "mobile",
+                "plate",
+                "vin",
+                "mileage",
+                "note"
+            ]
         );
         let neither = BookingInput {
             plate: " ".into(),
@@ -390,7 +423,10 @@ mod tests {
             mileage: "2000001".into(),
             ..input()
         };
-        assert_eq!(huge.check(Lang::En).unwrap_err().fields()[0].field, "mileage");
+        assert_eq!(
+            huge.check(Lang::En).unwrap_err().fields()[0].field,
+            "mileage"
+        );
     }
 
     #[test]
@@ -399,18 +435,30 @@ mod tests {
         use AppointmentStep as A;
         let (day, today) = (d("2026-11-28"), d("2026-11-28"));
         let starts = NOW + 3_600_000;
-        assert_eq!(A::CheckIn.apply(S::Booked, day, starts, today, NOW), Ok(S::CheckedIn));
+        assert_eq!(
+            A::CheckIn.apply(S::Booked, day, starts, today, NOW),
+            Ok(S::CheckedIn)
+        );
         assert_eq!(
             A::CheckIn.apply(S::Booked, d("2026-11-30"), starts, today, NOW),
             Err(StepRefused::TooEarly)
         );
-        assert_eq!(A::Start.apply(S::CheckedIn, day, starts, today, NOW), Ok(S::InProgress));
-        assert_eq!(A::Complete.apply(S::InProgress, day, starts, today, NOW), Ok(S::Completed));
+        assert_eq!(
+            A::Start.apply(S::CheckedIn, day, starts, today, NOW),
+            Ok(S::InProgress)
+        );
+        assert_eq!(
+            A::Complete.apply(S::InProgress, day, starts, today, NOW),
+            Ok(S::Completed)
+        );
         assert_eq!(
             A::NoShow.apply(S::Booked, day, starts, today, NOW),
             Err(StepRefused::NotYetDue)
         );
-        assert_eq!(A::NoShow.apply(S::Booked, day, NOW - 1, today, NOW), Ok(S::NoShow));
+        assert_eq!(
+            A::NoShow.apply(S::Booked, day, NOW - 1, today, NOW),
+            Ok(S::NoShow)
+        );
         assert_eq!(
             A::Cancel.apply(S::Completed, day, starts, today, NOW),
             Err(StepRefused::WrongStatus)

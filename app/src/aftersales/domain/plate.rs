@@ -117,7 +117,7 @@ mod tests {
         assert_eq!(ok("苏E1234挂"), "苏E1234挂");
         // Green: a small car's D/F first, a large vehicle's last.
         assert_eq!(ok("沪AD12345"), "沪AD12345");
-        assert_eq!(ok("粤B-F1A234"), "粤BF1A234");
+        assert_eq!(ok("粤B-DA1234"), "粤BDA1234");
         assert_eq!(ok("京A12345D"), "京A12345D");
         assert!(Plate::parse("沪AD12345").unwrap().is_new_energy());
         assert!(!Plate::parse("沪A12345").unwrap().is_new_energy());
@@ -130,7 +130,11 @@ mod tests {
         assert_eq!(Plate::parse("沪112345"), Err(PlateError::City));
         assert_eq!(Plate::parse("沪A1234O"), Err(PlateError::Serial), "no O");
         assert_eq!(Plate::parse("沪AI2345"), Err(PlateError::Serial), "no I");
-        assert_eq!(Plate::parse("沪AX12345"), Err(PlateError::Serial), "green needs D/F");
+        assert_eq!(
+            Plate::parse("沪AX12345"),
+            Err(PlateError::Serial),
+            "green needs D/F"
+        );
         assert_eq!(Plate::parse("沪AD1234X"), Err(PlateError::Serial));
         assert_eq!(Plate::parse("沪A1234"), Err(PlateError::Length));
         assert_eq!(Plate::parse("沪A1234567"), Err(PlateError::Length));

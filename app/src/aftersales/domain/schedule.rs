@@ -271,6 +271,44 @@ pub fn day_slots(
         .collect()
 }
 
+/// One weekday's hours as typed: `08:30` and `17:30`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DayHours {
+    #[cfg_attr(feature = "ssr", schema(max_length = 5))]
+    pub opens: String,
+    #[cfg_attr(feature = "ssr", schema(max_length = 5))]
+    pub closes: String,
+}
+
+impl DayHours {
+    pub fn new(opens: &str, closes: &str) -> Self {
+        DayHours {
+            opens: opens.into(),
+            closes: closes.into(),
+        }
+    }
+}
+
+/// The bays of one pool.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PoolBays {
+    /// `shared`, or a service type's code.
+    #[cfg_attr(feature = "ssr", schema(max_length = 20))]
+    pub pool: String,
+    pub bays: i64,
+}
+
+impl PoolBays {
+    pub fn new(pool: &str, bays: i64) -> Self {
+        PoolBays {
+            pool: pool.into(),
+            bays,
+        }
+    }
+}
+
 /// What the advisor sends to set a store's capacity: the form's fields as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -281,15 +319,43 @@ pub struct CapacityInput {
     pub horizon_days: i64,
     /// A slot closes to booking this many minutes before it starts (0–2880).
     pub cutoff_minutes: i64,
-    /// Opening and closing time (`08:30`, `17:30`) for Monday … Sunday; both empty: closed.
-    pub hours: Vec<(String, String)>,
-    /// Bays per pool: `shared` and each service type's code (0–50; 0: shares the pool).
-    pub bays: Vec<(String, i64)>,
+    /// Opening and closing times for Monday … Sunday (both empty: closed).
+    pub hours: Vec<DayHours>,
+    /// Bays per pool: `shared` and each service type's code (0–50; 0: the type shares).
+    pub bays: Vec<PoolBays>,
     /// Closed days, one per line: `2026-12-25` and an optional reason after a space.
+    #[cfg_attr(feature = "ssr", schema(max_length = 10000))]
     pub closed_days: String,
     /// The version the form was read at; 0 when the store has no capacity yet.
     #[serde(default)]
     pub version: i64,
+}
+
+impl From<&Capacity> for CapacityInput {
+    /// The input that sets this capacity again (what the REST API answers with).
+    fn from(c: &Capacity) -> Self {
+        CapacityInput {
+            slot_minutes: c.slot_minutes,
+            horizon_days: c.horizon_days,
+            cutoff_minutes: c.cutoff_minutes,
+            hours: (1..=7)
+                .map(|w| {
+                    c.hours
+                        .iter()
+                        .find(|h| h.weekday == w)
+                        .map(|h| DayHours::new(&hhmm(h.opens_min), &hhmm(h.closes_min)))
+                        .unwrap_or_default()
+                })
+                .collect(),
+            bays: c.bays.iter().map(|(p, n)| PoolBays::new(p, *n)).collect(),
+            closed_days: c
+                .closed
+                .iter()
+                .map(|(d, r)| format!("{d} {r}").trim_end().to_owned() + "\n")
+                .collect(),
+            version: c.version,
+        }
+    }
 }
 
 pub const MAX_CLOSED_DAYS: usize = 100;
@@ -318,7 +384,14 @@ impl CapacityInput {
             bad("hours".into(), "service.capacity.hours");
         }
         let mut hours = Vec::new();
-        for (i, (open, close)) in self.hours.iter().take(7).enumerate() {
+        for (
+            i,
+            DayHours {
+                opens: open,
+                closes: close,
+            },
+        ) in self.hours.iter().take(7).enumerate()
+        {
             let weekday = i as i64 + 1;
             if open.trim().is_empty() && close.trim().is_empty() {
                 continue;
@@ -338,7 +411,7 @@ impl CapacityInput {
         if self.bays.len() > 1 + ServiceType::ALL.len() {
             bad("bays".into(), "service.capacity.bays");
         }
-        for (pool, n) in self.bays.iter().take(8) {
+        for PoolBays { pool, bays: n } in self.bays.iter().take(8) {
             let known = pool == SHARED_POOL || ServiceType::parse(pool).is_some();
             if !known {
                 bad("bays".into(), "service.capacity.bays");
@@ -477,9 +550,21 @@ pub(crate) mod tests {
         assert_eq!(check("2026-12-02", 600), Err(SlotProblem::Closed));
         assert_eq!(check("2026-12-12", 510), Ok(()), "14 days ahead");
         assert_eq!(check("2026-12-14", 510), Err(SlotProblem::BeyondHorizon));
-        assert_eq!(check("2026-11-30", 480), Err(SlotProblem::NotASlot), "before opening");
-        assert_eq!(check("2026-11-30", 1050), Err(SlotProblem::NotASlot), "ends after closing");
-        assert_eq!(check("2026-11-30", 520), Err(SlotProblem::NotASlot), "off the grid");
+        assert_eq!(
+            check("2026-11-30", 480),
+            Err(SlotProblem::NotASlot),
+            "before opening"
+        );
+        assert_eq!(
+            check("2026-11-30", 1050),
+            Err(SlotProblem::NotASlot),
+            "ends after closing"
+        );
+        assert_eq!(
+            check("2026-11-30", 520),
+            Err(SlotProblem::NotASlot),
+            "off the grid"
+        );
         assert_eq!(SlotProblem::CutOff.field(), "time");
         assert_eq!(SlotProblem::Closed.field(), "day");
     }
@@ -521,21 +606,22 @@ pub(crate) mod tests {
             hours: (0..7)
                 .map(|i| {
                     if i < 6 {
-                        ("08:30".into(), "17:30".into())
+                        DayHours::new("08:30", "17:30")
                     } else {
-                        (String::new(), String::new())
+                        DayHours::default()
                     }
                 })
                 .collect(),
-            bays: vec![("shared".into(), 3), ("body_paint".into(), 1)],
+            bays: vec![PoolBays::new("shared", 3), PoolBays::new("body_paint", 1)],
             closed_days: "2026-12-02 盘点\n".into(),
             version: 1,
         }
     }
 
     #[test]
-    fn capacity_input_reads_into_the_capacity_it_describes() {
+    fn capacity_input_reads_into_the_capacity_it_describes_and_back() {
         assert_eq!(input().check(1, Lang::ZhCn), Ok(capacity()));
+        assert_eq!(CapacityInput::from(&capacity()), input());
     }
 
     #[test]
@@ -545,11 +631,11 @@ pub(crate) mod tests {
             horizon_days: 1000,
             cutoff_minutes: -1,
             hours: vec![
-                ("8:30".into(), "7:00".into()),
-                ("25:00".into(), "17:00".into()),
-                ("08:00".into(), "".into()),
+                DayHours::new("8:30", "7:00"),
+                DayHours::new("25:00", "17:00"),
+                DayHours::new("08:00", ""),
             ],
-            bays: vec![("shared".into(), 51), ("garage".into(), 1)],
+            bays: vec![PoolBays::new("shared", 51), PoolBays::new("garage", 1)],
             closed_days: "2026-13-01\n".into(),
             version: 0,
         };

@@ -1,5 +1,5 @@
-//! 客户档案: the profile, its lead and stage moves, follow-ups planned and done, and the
-//! places orders and service will fill.
+//! 客户档案: the profile, its lead and stage moves, follow-ups planned and done, and its
+//! purchases (orders) and service visits.
 
 use crate::{
     auth::Action,
@@ -101,13 +101,54 @@ pub fn CustomerPage() -> impl IntoView {
                         </ul>
                     </div>
                     {may_manage.then(|| view! { <ManageCard id=c.id owner=c.owner_id team merge reassign /> })}
-                    <div class="card muted">
-                        <h2>{lang.t("crm.history")}</h2>
-                        <p>{lang.t("crm.history_hint")}</p>
-                    </div>
+                    <HistoryCard id=c.id />
                 })
             })}
         </Page>
+    }
+}
+
+/// 购车与服务记录: the customer's orders and service visits, newest first.
+#[component]
+fn HistoryCard(id: i64) -> impl IntoView {
+    let lang = use_lang();
+    let orders = Resource::new(
+        move || id,
+        |id| {
+            crate::orders::api::list_orders(crate::orders::domain::OrderFilter {
+                customer_id: Some(id),
+                ..Default::default()
+            })
+        },
+    );
+    let visits = Resource::new(move || id, crate::aftersales::api::service_history);
+    view! {
+        <div class="card" data-testid="customer-history">
+            <h2>{lang.t("crm.history")}</h2>
+            {move || Suspend::new(async move {
+                // Each part shows when the caller may see it (orders: the sales side).
+                let orders = orders.await.map(|p| p.rows).unwrap_or_default();
+                let visits = visits.await.unwrap_or_default();
+                let empty = orders.is_empty() && visits.is_empty();
+                view! {
+                    {empty.then(|| view! { <p class="muted">{lang.t("crm.history_none")}</p> })}
+                    <ul class="history">
+                        {orders.into_iter().map(|o| view! {
+                            <li data-testid="history-order">
+                                <a href=format!("/orders/{}", o.id)>{o.number.clone()}</a>" · "{o.model_name.clone()}
+                                " · "{lang.t(o.status.label_key())}" · "{local_time(o.created_at)}
+                            </li>
+                        }).collect_view()}
+                        {visits.into_iter().map(|a| view! {
+                            <li data-testid="history-visit">
+                                {lang.t(a.service_type.label_key())}" · "{format!("{} {}", a.day, crate::aftersales::domain::hhmm(a.start_min))}
+                                " · "{lang.t(a.status.label_key())}{(!a.plate.is_empty()).then(|| format!(" · {}", a.plate))}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }
+            })}
+        </div>
     }
 }
 
