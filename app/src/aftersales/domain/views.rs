@@ -1,7 +1,10 @@
 //! What the booking page, the desk and the API show of appointments: shapes shared by the
 //! server and the browser.
 
-use super::{AppointmentRow, AppointmentStatus, ServiceType};
+use super::{
+    appointment::{AppointmentRow, AppointmentStatus},
+    service_type::ServiceType,
+};
 use serde::{Deserialize, Serialize};
 
 /// An appointment as its customer sees it (no staff data: no advisor, no notes).

@@ -7,7 +7,10 @@
 //! database serialises requests on that row, in one process or several, so a slot is
 //! never overbooked and nothing is read first and written after.
 
-use super::capacity;
+use super::{
+    appointments::{changed, give_back_place, ROW},
+    capacity,
+};
 use crate::{
     aftersales::domain::{
         day_slots, hhmm, slot_start_ms, AppointmentRow, AppointmentStatus, Booking, BookingCode,
@@ -20,16 +23,10 @@ use crate::{
     ctx::Ctx,
     db::{sql, DbResult, Tx},
     error::AppError,
-    events::Event,
     ratelimit::{self, Rate},
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-
-/// The columns of [`AppointmentRow`].
-pub const ROW: &str = "a.id, a.code, a.store_id, a.service_type, a.day, a.start_min, a.starts_at, a.ends_at,
-     a.status, a.source, a.name, a.mobile, a.plate, a.vin, a.mileage, a.note, a.customer_id, a.advisor_id,
-     a.checked_in_at, a.checkin_mileage, a.checkin_notes, a.completed_at, a.created_at, a.updated_at, a.version";
 
 /// How many free slots a full one offers instead.
 pub const ALTERNATIVES: usize = 3;
@@ -213,22 +210,6 @@ async fn take_place(
     .execute(&mut *tx)
     .await?;
     Ok(taken == 1)
-}
-
-/// Gives a place back (a cancellation, a reschedule's old slot).
-pub(crate) async fn give_back_place(tx: &mut Tx, a: &AppointmentRow, pool: &str) -> DbResult<()> {
-    if pool.is_empty() {
-        return Ok(());
-    }
-    sql("UPDATE service_slots SET booked = booked - 1
-         WHERE store_id = $1 AND day = $2 AND start_min = $3 AND pool = $4 AND booked > 0")
-    .bind(a.store_id)
-    .bind(a.day.as_str())
-    .bind(a.start_min)
-    .bind(pool)
-    .execute(&mut *tx)
-    .await
-    .map(drop)
 }
 
 /// The CRM profile a booking belongs to: the one holding its mobile, or a new one (source
@@ -426,15 +407,6 @@ pub async fn book(
         token,
         id,
     })
-}
-
-/// The desk's pages hear of every change to a store's appointments.
-pub fn changed(store_id: i64, id: i64) -> Event {
-    Event::new(
-        "appointment",
-        vec![store_id],
-        &serde_json::json!({ "appointment": id }),
-    )
 }
 
 /// The appointment a customer's link opens.
@@ -639,7 +611,7 @@ pub async fn cancel(ctx: &Ctx, token: &str) -> Result<(), AppError> {
         ));
     }
     let by = a.name.clone();
-    super::desk::set_status(ctx, a, AppointmentStatus::Cancelled, &by, None).await
+    super::appointments::set_status(ctx, a, AppointmentStatus::Cancelled, &by, None).await
 }
 
 /// The calendar file (.ics) of the appointment behind a customer's link.

@@ -3,7 +3,7 @@
 //! started, completed, marked no-show or cancelled.
 
 use super::{
-    booking::{changed, ROW},
+    appointments::{set_status, ROW},
     capacity,
 };
 use crate::{
@@ -11,7 +11,6 @@ use crate::{
         hhmm, AppointmentRow, AppointmentStatus, AppointmentStep, DeskAppointment, DeskDay,
         DeskSlot, PoolLoad, WeekDay,
     },
-    audit::AuditEntry,
     auth::Action,
     ctx::Ctx,
     db::sql,
@@ -269,71 +268,6 @@ pub async fn step(
     let by = p.display_name.clone();
     set_status(ctx, a, to, &by, extra).await?;
     Ok(to)
-}
-
-/// Writes an appointment's new status (and a check-in's details), gives its place back
-/// when it stops holding one, audits and announces it.
-pub(crate) async fn set_status(
-    ctx: &Ctx,
-    a: AppointmentRow,
-    to: AppointmentStatus,
-    by: &str,
-    check_in: Option<(Option<i64>, String, Option<i64>)>,
-) -> Result<(), AppError> {
-    let now = ctx.now_ms();
-    let mut tx = ctx.db().begin().await?;
-    let (mileage, notes, advisor) = check_in.unwrap_or((None, String::new(), a.advisor_id));
-    let checked_in = to == AppointmentStatus::CheckedIn;
-    let done = sql(
-        "UPDATE appointments SET status = $2, updated_at = $3, updated_by = $4, version = version + 1,
-             checked_in_at = CASE WHEN $5 THEN $3 ELSE checked_in_at END,
-             checkin_mileage = CASE WHEN $5 THEN $6 ELSE checkin_mileage END,
-             checkin_notes = CASE WHEN $5 THEN $7 ELSE checkin_notes END,
-             advisor_id = CASE WHEN $5 THEN $8 ELSE advisor_id END,
-             completed_at = CASE WHEN $2 = 'completed' THEN $3 ELSE completed_at END
-         WHERE id = $1 AND version = $9",
-    )
-    .bind(a.id)
-    .bind(to.code())
-    .bind(now)
-    .bind(by)
-    .bind(checked_in)
-    .bind(mileage)
-    .bind(notes.as_str())
-    .bind(advisor)
-    .bind(a.version)
-    .execute(&mut tx)
-    .await?;
-    if done != 1 {
-        tx.rollback().await?;
-        return Err(AppError::Conflict(
-            ctx.t("service.booking.changed_meanwhile").into(),
-        ));
-    }
-    // A booking that will not come (cancelled, no-show) frees its place; one that came
-    // keeps it (the bay is in use).
-    if matches!(to, AppointmentStatus::Cancelled | AppointmentStatus::NoShow)
-        && a.status.holds_place()
-    {
-        let pool: String = sql("SELECT pool FROM appointments WHERE id = $1")
-            .bind(a.id)
-            .scalar(&mut tx)
-            .await?;
-        super::booking::give_back_place(&mut tx, &a, &pool).await?;
-    }
-    ctx.audit(
-        &mut tx,
-        AuditEntry::new("appointment.status", "appointment", a.id)
-            .store(Some(a.store_id))
-            .before(&serde_json::json!({ "status": a.status.code() }))
-            .after(&serde_json::json!({ "status": to.code(), "mileage": mileage })),
-    )
-    .await?;
-    let event = changed(a.store_id, a.id);
-    ctx.events().stage(&mut tx, &event).await?;
-    tx.commit().await?;
-    ctx.events().committed(event);
-    Ok(())
 }
 
 /// A customer's visits, newest first (their CRM page's service history).
