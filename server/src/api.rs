@@ -26,7 +26,8 @@ use utoipa_axum::router::OpenApiRouter;
          (name = "inventory", description = "Vehicles, stock, alerts and transfers (库存管理)"),
          (name = "crm", description = "Customers, leads and follow-ups (客户关系管理)"),
          (name = "orders", description = "Orders: entry (retried safely with `Idempotency-Key`), changes under `If-Match`, \
-                                          approval, vehicle holds, shipping and payments (订单管理)"))
+                                          approval, vehicle holds, shipping and payments (订单管理)"),
+         (name = "aftersales", description = "Complaints (投诉) and satisfaction ratings (满意度); `/public/…` needs no key"))
 )]
 struct ApiDoc;
 
@@ -71,10 +72,17 @@ impl Modify for SharedAnswers {
                 .into()
         };
         let add = |op: &mut Operation| {
+            // An operation anyone may call (`security: [{}]`) is never 401.
+            let public = op
+                .security
+                .as_ref()
+                .is_some_and(|s| !s.is_empty() && s.iter().all(|r| *r == Default::default()));
             let answers = &mut op.responses.responses;
-            answers
-                .entry("401".into())
-                .or_insert_with(|| problem("No valid key (or session)"));
+            if !public {
+                answers
+                    .entry("401".into())
+                    .or_insert_with(|| problem("No valid key (or session)"));
+            }
             let reads_input =
                 op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
             if reads_input {
@@ -114,13 +122,23 @@ fn modules() -> OpenApiRouter<AppState> {
             .merge(app::admin::rest::routes())
             .merge(app::inventory::rest::routes())
             .merge(app::crm::rest::routes())
-            .merge(app::orders::rest::routes()),
+            .merge(app::orders::rest::routes())
+            .merge(app::aftersales::rest::routes()),
+    )
+}
+
+/// The routes anyone may call without a key (a customer's complaint and rating answer,
+/// under `/api/v1/public/`): mounted beside the others, outside [`require_principal`].
+fn public_modules() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().nest(
+        "/api/v1",
+        OpenApiRouter::new().merge(app::aftersales::rest::public_routes()),
     )
 }
 
 /// The OpenAPI 3 document (also served at `/api/v1/openapi.json`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc = modules().into_openapi();
+    let mut doc = modules().merge(public_modules()).into_openapi();
     SharedAnswers.modify(&mut doc);
     doc
 }
@@ -144,10 +162,13 @@ async fn require_principal(
 /// The API's router, to be merged at the top level (its paths start with `/api/v1`).
 pub fn router() -> Router<AppState> {
     let (router, mut doc) = modules().split_for_parts();
+    let (public, public_doc) = public_modules().split_for_parts();
+    doc.merge(public_doc);
     SharedAnswers.modify(&mut doc);
     let doc = std::sync::Arc::new(doc);
     router
         .route_layer(axum::middleware::from_fn(require_principal))
+        .merge(public)
         .route(
             "/api/v1/openapi.json",
             get(move || {

@@ -1,2 +1,5 @@
 //! The after-sales use cases (server only). Staff use cases open with their permission
 //! check; the public booking's, which have no caller to check, with their rate limits.
+
+pub mod complaints;
+pub mod ratings;
