@@ -100,14 +100,16 @@ pub async fn order_link(ctx: &Ctx, order_id: i64) -> Result<Option<RatingLink>, 
 pub async fn show(ctx: &Ctx, token: &str) -> Result<RatingInvite, AppError> {
     let missing = || AppError::NotFound(ctx.t("rating.not_found").into());
     let token = read_token(token).ok_or_else(missing)?;
-    let row: Option<(
+    // (kind, store, booking code, order number, answered at, expires at)
+    type Row = (
         String,
         String,
         Option<String>,
         Option<String>,
         Option<i64>,
         i64,
-    )> = sql(
+    );
+    let row: Option<Row> = sql(
         "SELECT r.subject_kind, s.name, a.code, o.number, r.answered_at, r.expires_at
          FROM ratings r JOIN stores s ON s.id = r.store_id
          LEFT JOIN appointments a ON r.subject_kind = 'appointment' AND a.id = r.subject_id
