@@ -770,3 +770,212 @@ both_dbs!(
         assert_eq!(count(&app, "complaints").await, before);
     }
 );
+
+/// Follows a form post's redirect (an absolute or a site path) and reads the page.
+async fn follow(app: &TestApp, client: &reqwest::Client, res: reqwest::Response) -> String {
+    assert_eq!(res.status(), 302, "a plain form post is redirected");
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let url = if location.starts_with('/') {
+        app.url(&location)
+    } else {
+        location
+    };
+    let page = client.get(url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    page.text().await.unwrap()
+}
+
+both_dbs!(
+    the_customer_pages_work_without_javascript_or_an_account,
+    |app| async move {
+        app.seed_demo().await;
+        appointment(&app, "ABCD2345", "13900002222").await;
+        let c = app.new_client();
+        let page = c.get(app.url("/complain")).send().await.unwrap();
+        assert_eq!(page.status(), 200, "no sign-in needed");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("data-testid=\"complain-form\""));
+        for name in [
+            "reference",
+            "mobile",
+            "category",
+            "description",
+            "name",
+            "website",
+        ] {
+            assert!(
+                html.contains(&format!("for=\"complain-{name}\"")),
+                "{name} has a label"
+            );
+        }
+        let post = |form: Vec<(&'static str, &'static str)>, referer: String, url: String| {
+            let c = c.clone();
+            async move {
+                c.post(url)
+                    .header("accept", "text/html")
+                    .header("referer", referer)
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let form = |mobile: &'static str| {
+            vec![
+                ("reference", "ABCD2345"),
+                ("mobile", mobile),
+                ("category", "waiting"),
+                ("description", "等了两个小时"),
+                ("name", ""),
+                ("website", ""),
+            ]
+        };
+        // A wrong pair comes back to the form: the message beside the field, the typed text kept.
+        let res = post(
+            form("13900009999"),
+            app.url("/complain"),
+            app.url("/sfn/complain"),
+        )
+        .await;
+        let html = follow(&app, &c, res).await;
+        assert!(html.contains("等了两个小时"), "what was typed stays");
+        assert!(
+            html.contains("aria-invalid=\"true\""),
+            "the field is marked"
+        );
+        assert!(html.contains(Lang::ZhCn.t("complaint.public.not_found")));
+        // The right pair: received, with the reference to quote.
+        let res = post(
+            form("13900002222"),
+            app.url("/complain"),
+            app.url("/sfn/complain"),
+        )
+        .await;
+        let html = follow(&app, &c, res).await;
+        assert!(
+            html.contains("data-testid=\"complaint-received\""),
+            "{html}"
+        );
+        let reference: String = sql("SELECT reference FROM complaints ORDER BY id DESC LIMIT 1")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        assert!(html.contains(&reference));
+
+        // The rating page: a bad answer comes back marked; a good one thanks.
+        let sh = store(&app, "SH01").await;
+        let visit = appointment(&app, "QRST2345", "13900003333").await;
+        let mut tx = app.db.begin().await.unwrap();
+        let token = ratings::invite(
+            &mut tx,
+            RatingSubject::appointment(visit, sh, None, None),
+            app::db::now_ms(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let rate_url = app.url(&format!("/rate/{token}"));
+        let html = c.get(&rate_url).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("data-testid=\"rate-form\""));
+        assert!(
+            html.contains("for=\"rate-stars-5\""),
+            "each choice has a label"
+        );
+        let token: &'static str = Box::leak(token.into_boxed_str());
+        let answer = |stars: &'static str| {
+            vec![
+                ("token", token),
+                ("stars", stars),
+                ("nps", "9"),
+                ("comment", "师傅很耐心"),
+                ("website", ""),
+            ]
+        };
+        let res = post(answer(""), rate_url.clone(), app.url("/sfn/rate/answer")).await;
+        let html = follow(&app, &c, res).await;
+        assert!(html.contains("师傅很耐心"), "the comment stays");
+        assert!(html.contains("aria-invalid=\"true\""));
+        let res = post(answer("5"), rate_url.clone(), app.url("/sfn/rate/answer")).await;
+        let html = follow(&app, &c, res).await;
+        assert!(html.contains("data-testid=\"rate-thanks\""), "{html}");
+        let html = c
+            .get(app.url(&format!("/rate/{}", "f".repeat(32))))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("data-testid=\"rate-missing\""));
+    }
+);
+
+both_dbs!(
+    the_staff_pages_draw_complaints_scores_and_the_rating_link,
+    |app| async move {
+        app.seed_demo().await;
+        // The demo's overdue complaint reaches the manager at the server's first job run.
+        complaints::escalate_overdue(&app.db, app::db::now_ms())
+            .await
+            .unwrap();
+        app.login_as("sh.manager").await;
+        let html = app.get("/complaints").await.text().await.unwrap();
+        assert!(html.contains("data-testid=\"complaints-table\""));
+        assert!(
+            html.contains("data-testid=\"complaint-overdue\""),
+            "the overdue one is marked"
+        );
+        assert!(
+            html.contains("data-testid=\"complaint-badge\""),
+            "the manager's badge"
+        );
+        assert!(html.contains("data-testid=\"complaint-rules\""));
+        let html = app
+            .get("/complaints?escalated=1")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("data-testid=\"complaint-escalated\""));
+        let html = app.get("/complaints/new").await.text().await.unwrap();
+        assert!(html.contains("data-testid=\"complaint-form\""));
+        let id: i64 = sql("SELECT MIN(id) FROM complaints WHERE status = 'open'")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        let html = app
+            .get(&format!("/complaints/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("data-testid=\"step-start\""));
+        assert!(html.contains("data-testid=\"complaint-timeline\""));
+        let html = app.get("/ratings").await.text().await.unwrap();
+        assert!(html.contains("data-testid=\"scores-stores\""));
+        assert!(html.contains("data-testid=\"rating-row\""));
+        // A completed order shows its rating link to copy.
+        let order: i64 = sql(
+        "SELECT o.id FROM orders o JOIN ratings r ON r.subject_kind = 'order' AND r.subject_id = o.id
+         WHERE o.store_id = (SELECT id FROM stores WHERE code = 'SH01') ORDER BY o.id LIMIT 1",
+    )
+    .scalar(&app.db)
+    .await
+    .unwrap();
+        let html = app
+            .get(&format!("/orders/{order}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("data-testid=\"rating-link-card\""), "{html}");
+        // Staff pages still need a sign-in.
+        let res = app
+            .new_client()
+            .get(app.url("/complaints"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+    }
+);
