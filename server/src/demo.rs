@@ -986,7 +986,7 @@ async fn seed_complaints(
     ];
     let mut rated = 0;
     // Each store's first answer differs, so a small demo still shows a low one.
-    let shift = if code == "SH01" { 0 } else { 2 };
+    let shift = if code == "SH01" { 2 } else { 0 };
     for (n, (order_id, salesperson, customer)) in completed.into_iter().enumerate() {
         let at = now - (n as i64 + 2) * 24 * HOUR;
         let token = ratings::invite(

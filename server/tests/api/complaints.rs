@@ -951,6 +951,14 @@ both_dbs!(
             .unwrap();
         assert!(html.contains("data-testid=\"step-start\""));
         assert!(html.contains("data-testid=\"complaint-timeline\""));
+        // The demo's low rating waits as a draft for the manager.
+        let html = app
+            .get("/complaints?status=draft")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("data-testid=\"complaint-row\""));
         let html = app.get("/ratings").await.text().await.unwrap();
         assert!(html.contains("data-testid=\"scores-stores\""));
         assert!(html.contains("data-testid=\"rating-row\""));

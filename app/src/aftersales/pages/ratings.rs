@@ -89,7 +89,7 @@ pub fn RatingsPage() -> impl IntoView {
 }
 
 /// A completed order's (or visit's) rating link for staff to hand over: the address in a
-/// read-only field to copy (selected on focus), whether it was answered, and its expiry.
+/// read-only field to copy, whether it was answered, and its expiry.
 #[component]
 pub fn RatingLinkCard(url: String, answered: bool, expires_at: i64) -> impl IntoView {
     let lang = use_lang();
@@ -102,7 +102,7 @@ pub fn RatingLinkCard(url: String, answered: bool, expires_at: i64) -> impl Into
                 view! {
                     <label for="rating-link">{lang.t("rating.link_hint")}</label>
                     <input id="rating-link" class="rating-link" type="text" readonly=true value=url.clone()
-                        data-testid="rating-link" onfocus="this.select()" />
+                        data-testid="rating-link" />
                     <p class="muted">{lang.tf("rating.link_expires", &[("at", &local_time(expires_at))])}</p>
                 }.into_any()
             }}
