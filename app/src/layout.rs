@@ -80,6 +80,18 @@ const NAV: &[NavItem] = &[
         action: Action::ViewStock,
     },
     NavItem {
+        href: "/complaints",
+        label: "nav.complaints",
+        icon: "M4 3h16a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H8l-5 4V4a1 1 0 0 1 1-1zm7 3v6h2V6zm0 8v2h2v-2z",
+        action: Action::ViewComplaints,
+    },
+    NavItem {
+        href: "/ratings",
+        label: "nav.ratings",
+        icon: "m12 2 3 6.5 7 .8-5.2 4.8 1.4 7L12 17.6 5.8 21.1l1.4-7L2 9.3l7-.8z",
+        action: Action::ViewComplaints,
+    },
+    NavItem {
         href: "/admin/users",
         label: "nav.users",
         icon: "M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9zm-8 9a8 8 0 0 1 16 0z",
@@ -112,6 +124,7 @@ pub fn AppLayout() -> impl IntoView {
     let alerts = Resource::new(|| (), |_| crate::inventory::api::alert_count());
     let due = Resource::new(|| (), |_| crate::crm::api::follow_up_due_count());
     let approvals = Resource::new(|| (), |_| crate::orders::api::approval_count());
+    let escalated = Resource::new(|| (), |_| crate::aftersales::api::escalated_count());
     view! {
         <div class="shell">
             <header class="topbar">
@@ -135,7 +148,8 @@ pub fn AppLayout() -> impl IntoView {
                     let alerts = alerts.await.unwrap_or(0);
                     let due = due.await.unwrap_or(0);
                     let approvals = approvals.await.unwrap_or(0);
-                    view! { <Nav role alerts due approvals /> }
+                    let escalated = escalated.await.unwrap_or(0);
+                    view! { <Nav role alerts due approvals escalated /> }
                 })}
             </Transition>
             <main class="content" id="main">
@@ -148,7 +162,13 @@ pub fn AppLayout() -> impl IntoView {
 }
 
 #[component]
-fn Nav(role: Option<crate::domain::Role>, alerts: i64, due: i64, approvals: i64) -> impl IntoView {
+fn Nav(
+    role: Option<crate::domain::Role>,
+    alerts: i64,
+    due: i64,
+    approvals: i64,
+    escalated: i64,
+) -> impl IntoView {
     let lang = use_lang();
     let location = use_location();
     let items = NAV
@@ -169,6 +189,8 @@ fn Nav(role: Option<crate::domain::Role>, alerts: i64, due: i64, approvals: i64)
                 "/inventory/alerts" => (alerts, "alert-badge"),
                 "/crm/follow-ups" => (due, "follow-up-badge"),
                 "/orders/approvals" => (approvals, "approval-badge"),
+                // Escalated complaints waiting on a manager.
+                "/complaints" => (escalated, "complaint-badge"),
                 _ => (0, ""),
             };
             let badge = (count > 0).then(|| {

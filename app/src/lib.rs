@@ -90,6 +90,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/book/a/:token/reschedule") view=aftersales::pages::book::ReschedulePage ssr=SsrMode::InOrder />
                 // The order confirmation prints on its own, outside the frame.
                 <Route path=path!("/orders/:id/print") view=orders::pages::print::PrintPage ssr=SsrMode::InOrder />
+                // A customer's pages: no account, outside the staff's frame.
+                <Route path=path!("/complain") view=aftersales::pages::complaint_public::ComplainPage ssr=SsrMode::InOrder />
+                <Route path=path!("/rate/:token") view=aftersales::pages::rate::RatePage ssr=SsrMode::InOrder />
                 <ParentRoute path=path!("") view=layout::AppLayout ssr=SsrMode::InOrder>
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::InOrder />
                     <Route path=path!("inventory") view=inventory::pages::stock::StockPage ssr=SsrMode::InOrder />
@@ -111,6 +114,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("service") view=aftersales::pages::desk::DeskPage ssr=SsrMode::InOrder />
                     <Route path=path!("service/week") view=aftersales::pages::desk::WeekPage ssr=SsrMode::InOrder />
                     <Route path=path!("service/capacity") view=aftersales::pages::capacity::CapacityPage ssr=SsrMode::InOrder />
+                    <Route path=path!("complaints") view=aftersales::pages::complaints::ComplaintsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("complaints/new") view=aftersales::pages::complaints::NewComplaintPage ssr=SsrMode::InOrder />
+                    <Route path=path!("complaints/:id") view=aftersales::pages::complaint::ComplaintPage ssr=SsrMode::InOrder />
+                    <Route path=path!("ratings") view=aftersales::pages::ratings::RatingsPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/users") view=admin::pages::AdminUsersPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/stores") view=admin::pages::AdminStoresPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/api-keys") view=admin::pages::AdminApiKeysPage ssr=SsrMode::InOrder />

@@ -31,6 +31,17 @@ impl Rate {
         limit: 20,
         window_ms: 3_600_000,
     };
+    /// Complaints from the public page per address: each try names a booking code or an
+    /// order number with a mobile, so few enough that guessing pairs gets nowhere.
+    pub const COMPLAIN_PER_ADDRESS: Rate = Rate {
+        limit: 10,
+        window_ms: 3_600_000,
+    };
+    /// Rating answers (and tries of rating tokens) per address.
+    pub const RATE_PER_ADDRESS: Rate = Rate {
+        limit: 30,
+        window_ms: 3_600_000,
+    };
 }
 
 /// Counts a request of `subject` at `now`: `Ok(())` when within its rate, or

@@ -28,7 +28,8 @@ use utoipa_axum::router::OpenApiRouter;
          (name = "orders", description = "Orders: entry (retried safely with `Idempotency-Key`), changes under `If-Match`, \
                                           approval, vehicle holds, shipping and payments (订单管理)"),
          (name = "booking", description = "The public service booking (在线预约): no key; rate-limited per address and per mobile"),
-         (name = "service", description = "The service desk (服务台): appointments, check-in, a store's booking capacity"))
+         (name = "service", description = "The service desk (服务台): appointments, check-in, a store's booking capacity"),
+         (name = "aftersales", description = "Complaints (投诉) and satisfaction ratings (满意度); `/public/…` needs no key"))
 )]
 struct ApiDoc;
 
@@ -73,8 +74,11 @@ impl Modify for SharedAnswers {
                 .into()
         };
         let add = |op: &mut Operation| {
-            // The public booking's operations need no key (`security: [{}]`).
-            let public = serde_json::to_value(&op.security).ok() == Some(serde_json::json!([{}]));
+            // An operation anyone may call (`security: [{}]`) is never 401.
+            let public = op
+                .security
+                .as_ref()
+                .is_some_and(|s| !s.is_empty() && s.iter().all(|r| *r == Default::default()));
             let answers = &mut op.responses.responses;
             if !public {
                 answers
@@ -125,14 +129,18 @@ fn modules() -> OpenApiRouter<AppState> {
     )
 }
 
-/// The operations anyone may call without a key (the public service booking).
-fn public() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().nest("/api/v1", app::aftersales::rest::public_routes())
+/// The routes anyone may call without a key (the service booking, a customer's complaint
+/// and rating answer, under `/api/v1/public/`): mounted beside the others, outside [`require_principal`].
+fn public_modules() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().nest(
+        "/api/v1",
+        OpenApiRouter::new().merge(app::aftersales::rest::public_routes()),
+    )
 }
 
 /// The OpenAPI 3 document (also served at `/api/v1/openapi.json`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc = modules().merge(public()).into_openapi();
+    let mut doc = modules().merge(public_modules()).into_openapi();
     SharedAnswers.modify(&mut doc);
     doc
 }
@@ -156,7 +164,7 @@ async fn require_principal(
 /// The API's router, to be merged at the top level (its paths start with `/api/v1`).
 pub fn router() -> Router<AppState> {
     let (router, mut doc) = modules().split_for_parts();
-    let (public, public_doc) = public().split_for_parts();
+    let (public, public_doc) = public_modules().split_for_parts();
     doc.merge(public_doc);
     SharedAnswers.modify(&mut doc);
     let doc = std::sync::Arc::new(doc);

@@ -469,9 +469,16 @@ pub async fn seed(db: &Db) -> anyhow::Result<SeedOutcome> {
     for (code, store) in &stores {
         appointments += seed_service(&mut tx, code, *store, now).await?;
     }
+    let mut complaints = 0;
+    let mut ratings = 0;
+    for (code, store) in &stores {
+        let (c, r) = seed_complaints(&mut tx, code, *store, now).await?;
+        complaints += c;
+        ratings += r;
+    }
 
     let summary = format!(
-        "demo data loaded: {thresholds} stock thresholds, 1 group, {} stores, {} warehouses, {} users, {} models, {vehicle_count} vehicles, {customer_count} customers, {orders} orders, {appointments} service appointments",
+        "demo data loaded: {thresholds} stock thresholds, 1 group, {} stores, {} warehouses, {} users, {} models, {vehicle_count} vehicles, {customer_count} customers, {orders} orders, {appointments} service appointments, {complaints} complaints, {ratings} ratings",
         stores.len(), warehouses.len(), USERS.len(), models.len()
     );
     audit::record(
@@ -903,4 +910,241 @@ async fn seed_orders(tx: &mut Tx, code: &str, store_id: i64, now: i64) -> anyhow
             .await?;
     }
     Ok(made)
+}
+
+/// Complaints of one store in every status — one urgent complaint already past its
+/// deadline (the escalation job takes it to the manager at the first run) — and the
+/// ratings of its completed orders: most glad, one low, whose complaint draft waits for
+/// the manager.
+async fn seed_complaints(
+    tx: &mut Tx,
+    code: &str,
+    store_id: i64,
+    now: i64,
+) -> anyhow::Result<(usize, usize)> {
+    use app::aftersales::{
+        domain::{
+            complaint::{Category, ComplaintStatus, Severity, Source},
+            rating::RatingSubject,
+        },
+        service::{complaints, ratings},
+    };
+    const HOUR: i64 = 3_600_000;
+    let advisor = match code {
+        "SH01" => "sh.service",
+        _ => "hz.sales",
+    };
+    let (owner_id, owner_name): (i64, String) =
+        sql("SELECT id, display_name FROM users WHERE username = $1")
+            .bind(advisor)
+            .fetch_one(&mut *tx)
+            .await?;
+    let customers: Vec<(i64, String, String)> =
+        sql("SELECT id, name, mobile FROM customers WHERE store_id = $1 ORDER BY id LIMIT 6")
+            .bind(store_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let demo = [
+        // (status, severity, category, hours ago, what happened, resolution)
+        (
+            ComplaintStatus::Open,
+            Severity::Urgent,
+            Category::RepairQuality,
+            6,
+            "保养后发动机故障灯又亮了，要求马上处理",
+            "",
+        ),
+        (
+            ComplaintStatus::Open,
+            Severity::Normal,
+            Category::Waiting,
+            2,
+            "预约 9 点到店，等了一个多小时才开始保养",
+            "",
+        ),
+        (
+            ComplaintStatus::InProgress,
+            Severity::Serious,
+            Category::Price,
+            20,
+            "结算金额比报价高了 600 元，没有提前说明",
+            "",
+        ),
+        (
+            ComplaintStatus::Resolved,
+            Severity::Normal,
+            Category::ServiceQuality,
+            50,
+            "洗车不干净，内饰有污渍",
+            "已安排免费重新清洗并致歉，客户表示满意",
+        ),
+        (
+            ComplaintStatus::Closed,
+            Severity::Normal,
+            Category::Sales,
+            200,
+            "交车时赠品少了一套脚垫",
+            "已补送脚垫，客户确认收到",
+        ),
+    ];
+    let mut made = 0;
+    for (i, (status, severity, category, hours_ago, what, resolution)) in
+        demo.into_iter().enumerate()
+    {
+        let (customer_id, name, mobile) = customers
+            .get(i)
+            .cloned()
+            .map(|(id, n, m)| (Some(id), n, m))
+            .unwrap_or((None, "客户".into(), String::new()));
+        let at = now - hours_ago * HOUR;
+        let new = complaints::NewComplaint {
+            store_id,
+            status: ComplaintStatus::Open,
+            category,
+            severity,
+            source: if i % 2 == 0 {
+                Source::Staff
+            } else {
+                Source::Public
+            },
+            description: what.into(),
+            customer_name: name,
+            mobile,
+            customer_id,
+            order_id: None,
+            vehicle_id: None,
+            appointment_id: None,
+            rating_id: None,
+            owner_id: None,
+        };
+        let (id, _) = complaints::insert(tx, &new, &owner_name, at).await?;
+        // Walk it along its statuses, each step on its timeline an hour apart.
+        let path: &[(&str, ComplaintStatus)] = match status {
+            ComplaintStatus::InProgress => &[("start", ComplaintStatus::InProgress)],
+            ComplaintStatus::Resolved => &[
+                ("start", ComplaintStatus::InProgress),
+                ("resolve", ComplaintStatus::Resolved),
+            ],
+            ComplaintStatus::Closed => &[
+                ("start", ComplaintStatus::InProgress),
+                ("resolve", ComplaintStatus::Resolved),
+                ("close", ComplaintStatus::Closed),
+            ],
+            _ => &[],
+        };
+        let mut from = ComplaintStatus::Open;
+        for (n, (step, to)) in path.iter().enumerate() {
+            let t = at + (n as i64 + 1) * HOUR;
+            let note = if *step == "resolve" { resolution } else { "" };
+            sql("INSERT INTO complaint_events (complaint_id, at, actor, kind, from_status, to_status, note)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(id)
+            .bind(t)
+            .bind(&owner_name)
+            .bind(*step)
+            .bind(from.code())
+            .bind(to.code())
+            .bind(note)
+            .execute(&mut *tx)
+            .await?;
+            from = *to;
+        }
+        if !path.is_empty() {
+            let steps = path.len() as i64;
+            sql(
+                "UPDATE complaints SET status = $1, owner_id = $2, responded_at = $3,
+                     resolved_at = CASE WHEN $4 THEN $5 ELSE NULL END,
+                     closed_at = CASE WHEN $6 THEN $7 ELSE NULL END, resolution = $8,
+                     updated_at = $7, updated_by = $9, version = version + $10
+                 WHERE id = $11",
+            )
+            .bind(status.code())
+            .bind(owner_id)
+            .bind(at + HOUR)
+            .bind(steps >= 2)
+            .bind(at + 2 * HOUR)
+            .bind(steps >= 3)
+            .bind(at + steps * HOUR)
+            .bind(resolution)
+            .bind(&owner_name)
+            .bind(steps)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        made += 1;
+    }
+
+    // Ratings of the completed orders: glad ones, and one low that opened a draft.
+    let completed: Vec<(i64, Option<i64>, i64)> = sql(
+        "SELECT id, salesperson_id, customer_id FROM orders WHERE store_id = $1 AND status = 'completed' ORDER BY id",
+    )
+    .bind(store_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let answers = [
+        (5, 10, "交车很顺利，销售顾问很专业"),
+        (4, 9, ""),
+        (2, 5, "交车等了很久，手续也没讲清楚"),
+    ];
+    let mut rated = 0;
+    // Each store's first answer differs, so a small demo still shows a low one.
+    let shift = if code == "SH01" { 2 } else { 0 };
+    for (n, (order_id, salesperson, customer)) in completed.into_iter().enumerate() {
+        let at = now - (n as i64 + 2) * 24 * HOUR;
+        let token = ratings::invite(
+            tx,
+            RatingSubject::order(order_id, store_id, salesperson, customer),
+            at,
+        )
+        .await?;
+        let Some((stars, nps, comment)) = answers.get((n + shift) % answers.len()).copied() else {
+            continue;
+        };
+        sql("UPDATE ratings SET answered_at = $1, stars = $2, nps = $3, comment = $4 WHERE token = $5")
+            .bind(at + 3 * HOUR)
+            .bind(stars)
+            .bind(nps)
+            .bind(comment)
+            .bind(&token)
+            .execute(&mut *tx)
+            .await?;
+        rated += 1;
+        if app::aftersales::domain::rating::is_low(stars, nps) {
+            let rating_id: i64 = sql("SELECT id FROM ratings WHERE token = $1")
+                .bind(&token)
+                .scalar(&mut *tx)
+                .await?;
+            let (name, mobile): (String, String) =
+                sql("SELECT name, mobile FROM customers WHERE id = $1")
+                    .bind(customer)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let draft = complaints::NewComplaint {
+                store_id,
+                status: ComplaintStatus::Draft,
+                category: Category::Sales,
+                severity: app::aftersales::domain::rating::draft_severity(stars, nps),
+                source: Source::Rating,
+                description: format!("满意度低分：{stars} 星，推荐意愿 {nps}\n{comment}"),
+                customer_name: name,
+                mobile,
+                customer_id: Some(customer),
+                order_id: Some(order_id),
+                vehicle_id: None,
+                appointment_id: None,
+                rating_id: Some(rating_id),
+                owner_id: None,
+            };
+            let (complaint, _) =
+                complaints::insert(tx, &draft, complaints::SYSTEM, now - HOUR).await?;
+            sql("UPDATE ratings SET complaint_id = $1 WHERE id = $2")
+                .bind(complaint)
+                .bind(rating_id)
+                .execute(&mut *tx)
+                .await?;
+            made += 1;
+        }
+    }
+    Ok((made, rated))
 }

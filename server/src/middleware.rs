@@ -20,6 +20,9 @@ fn is_public(path: &str) -> bool {
         "/login",
         // The public service booking (在线预约): customers have no account.
         "/book/",
+        // A customer's complaint and rating pages (no account).
+        "/complain",
+        "/rate/",
         "/healthz",
         "/lang/",
         "/pkg/",
@@ -231,6 +234,10 @@ mod tests {
     #[test]
     fn pages_need_sign_in_but_assets_do_not() {
         assert!(is_public("/login"));
+        assert!(is_public("/complain"));
+        assert!(is_public("/rate/0123abcd"));
+        assert!(!is_public("/complaints"));
+        assert!(!is_public("/ratings"));
         assert!(is_public("/pkg/forecourt.abc.wasm"));
         assert!(is_public("/manifest.webmanifest"));
         assert!(is_public("/healthz"));

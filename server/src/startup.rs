@@ -145,6 +145,19 @@ pub fn jobs() -> Vec<app::jobs::Job> {
                 })
             },
         },
+        // Complaints unanswered past their deadline go to their store's manager, each once.
+        Job {
+            name: "complaints.escalate",
+            every: Duration::from_secs(60),
+            work: |state, now| {
+                Box::pin(async move {
+                    app::aftersales::service::complaints::escalate_overdue(&state.db, now)
+                        .await
+                        .map(|n| format!("{n} complaints escalated"))
+                        .map_err(|e| e.to_string())
+                })
+            },
+        },
         // Clears what only grows: expired sessions, old sign-in failures, idle throttle
         // rows, day-old idempotency keys.
         Job {

@@ -2,7 +2,9 @@
 
 pub mod appointment;
 pub mod code;
+pub mod complaint;
 pub mod plate;
+pub mod rating;
 pub mod schedule;
 pub mod service_type;
 pub mod views;

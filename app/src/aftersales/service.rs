@@ -4,4 +4,6 @@
 pub mod appointments;
 pub mod booking;
 pub mod capacity;
+pub mod complaints;
 pub mod desk;
+pub mod ratings;

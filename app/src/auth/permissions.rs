@@ -58,10 +58,17 @@ pub enum Action {
     EditAppointments,
     /// Set a store's booking capacity (工位与时段): hours, slot length, bays, closed days.
     ManageServiceCapacity,
+    /// Read a store's complaints (投诉), their timelines, the escalated list, and the
+    /// satisfaction ratings (满意度) with their scores.
+    ViewComplaints,
+    /// Enter complaints, take them up, assign, resolve, close and reopen them.
+    HandleComplaints,
+    /// Set a store's response hours per severity.
+    ManageComplaintRules,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 26] = [
         Action::ViewDashboard,
         Action::ViewReferenceData,
         Action::ManageUsers,
@@ -85,6 +92,9 @@ impl Action {
         Action::ViewService,
         Action::EditAppointments,
         Action::ManageServiceCapacity,
+        Action::ViewComplaints,
+        Action::HandleComplaints,
+        Action::ManageComplaintRules,
     ];
 }
 
@@ -112,6 +122,11 @@ pub fn allowed(role: Role, action: Action) -> bool {
             matches!(role, ServiceAdvisor | SalesManager | GeneralManager | Admin)
         }
         EditAppointments => matches!(role, ServiceAdvisor | SalesManager | GeneralManager),
+        // The staff who meet customers, and their managers.
+        ViewComplaints | HandleComplaints => {
+            matches!(role, ServiceAdvisor | Sales | SalesManager | GeneralManager)
+        }
+        ManageComplaintRules => matches!(role, SalesManager | GeneralManager),
     }
 }
 
@@ -182,6 +197,23 @@ mod tests {
         assert!(allowed(Role::ServiceAdvisor, Action::ManageServiceCapacity));
         assert!(!allowed(Role::Sales, Action::ManageServiceCapacity));
         assert!(!allowed(Role::InventoryClerk, Action::ViewService));
+    }
+
+    #[test]
+    fn complaints_are_for_those_who_meet_customers() {
+        for role in Role::ALL {
+            let front = matches!(
+                role,
+                Role::ServiceAdvisor | Role::Sales | Role::SalesManager | Role::GeneralManager
+            );
+            assert_eq!(allowed(role, Action::ViewComplaints), front, "{role:?}");
+            assert_eq!(allowed(role, Action::HandleComplaints), front, "{role:?}");
+            assert_eq!(
+                allowed(role, Action::ManageComplaintRules),
+                matches!(role, Role::SalesManager | Role::GeneralManager),
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

@@ -35,6 +35,8 @@ async fn counts(app: &TestApp) -> Vec<i64> {
         "order_approvals",
         "approval_rules",
         "appointments",
+        "complaints",
+        "complaint_rules",
     ] {
         out.push(
             sql(format!("SELECT COUNT(*) FROM {t}"))
@@ -374,6 +376,31 @@ async fn attempt(
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
             app.call("service/save_capacity", &form).await
         }
+        Action::ViewComplaints => app.call("complaints/escalated_count", &[]).await,
+        Action::HandleComplaints => {
+            app.call(
+                "complaints/create",
+                &[
+                    ("category", "waiting"),
+                    ("severity", "normal"),
+                    ("description", tag),
+                    ("store_id", &store),
+                ],
+            )
+            .await
+        }
+        Action::ManageComplaintRules => {
+            app.call(
+                "complaints/save_rules",
+                &[
+                    ("urgent_hours", "4"),
+                    ("serious_hours", "24"),
+                    ("normal_hours", "72"),
+                    ("store_id", &store),
+                ],
+            )
+            .await
+        }
     };
     Some(res.status().as_u16())
 }
@@ -631,6 +658,31 @@ async fn attempt_directly(
             app::aftersales::service::capacity::set(ctx, store, &input)
                 .await
                 .map(drop)
+        }
+        Action::ViewComplaints => {
+            app::aftersales::service::complaints::list(ctx, &Default::default())
+                .await
+                .map(drop)
+        }
+        Action::HandleComplaints => app::aftersales::service::complaints::create(
+            ctx,
+            &app::aftersales::domain::complaint::ComplaintInput {
+                store_id: Some(store),
+                category: "price".into(),
+                severity: "urgent".into(),
+                description: tag.to_owned(),
+                ..Default::default()
+            },
+        )
+        .await
+        .map(drop),
+        Action::ManageComplaintRules => {
+            app::aftersales::service::complaints::set_rules(
+                ctx,
+                Some(store),
+                app::aftersales::domain::complaint::ResponseHours::default(),
+            )
+            .await
         }
     }
 }

@@ -604,6 +604,26 @@ both_dbs!(
                 desk::get(&advisor, b.id).await.unwrap().status.code(),
                 "completed"
             );
+            // The completed visit asks for a rating, and the desk shows the link.
+            let invited: i64 = sql(
+                "SELECT COUNT(*) FROM ratings WHERE subject_kind = 'appointment' AND subject_id = $1",
+            )
+            .bind(b.id)
+            .scalar(&app.db)
+            .await
+            .unwrap();
+            assert_eq!(invited, 1);
+            let day = desk::day(&advisor, store, today(&app)).await.unwrap();
+            let shown = day
+                .slots
+                .iter()
+                .flat_map(|s| &s.appointments)
+                .find(|a| a.row.id == b.id)
+                .unwrap();
+            assert!(shown
+                .rating
+                .as_ref()
+                .is_some_and(|(url, answered)| url.starts_with("/rate/") && !answered));
         }
         // Tomorrow's cannot be checked in yet, nor marked a no-show.
         let v = desk::get(&advisor, next.id).await.unwrap().version;

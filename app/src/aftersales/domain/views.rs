@@ -38,6 +38,10 @@ pub struct DeskAppointment {
     pub row: AppointmentRow,
     pub advisor_name: Option<String>,
     pub time: String,
+    /// A completed visit's rating link (`/rate/{token}`) for the desk to hand over, and
+    /// whether it was answered.
+    #[serde(default)]
+    pub rating: Option<(String, bool)>,
 }
 
 /// The places of one pool in one slot.

@@ -145,6 +145,17 @@ fn AppointmentCard(
             </p>
             {(!r.note.is_empty()).then(|| view! { <p>{r.note.clone()}</p> })}
             {(!r.checkin_notes.is_empty()).then(|| view! { <p>{r.checkin_notes.clone()}</p> })}
+            {a.rating.clone().map(|(url, answered)| {
+                let field = format!("rating-{id}");
+                let for_field = field.clone();
+                view! {
+                    <div class="field" data-testid="desk-rating">
+                        <label for=for_field>{lang.t("rating.link_title")}
+                            {answered.then(|| format!(" · {}", lang.t("rating.link_answered")))}</label>
+                        <input id=field type="text" readonly=true value=url />
+                    </div>
+                }
+            })}
             {(!offered.is_empty()).then(|| view! {
                 <ActionForm action=step attr:class="form step-form">
                     <input type="hidden" name="id" value=id.to_string() />

@@ -90,6 +90,20 @@ pub(crate) async fn set_status(
             .await?;
         give_back_place(&mut tx, &a, &pool).await?;
     }
+    // A completed visit asks its customer for a rating (满意度): the link is on the desk.
+    if to == AppointmentStatus::Completed {
+        super::ratings::invite(
+            &mut tx,
+            crate::aftersales::domain::rating::RatingSubject::appointment(
+                a.id,
+                a.store_id,
+                advisor,
+                a.customer_id,
+            ),
+            now,
+        )
+        .await?;
+    }
     ctx.audit(
         &mut tx,
         AuditEntry::new("appointment.status", "appointment", a.id)

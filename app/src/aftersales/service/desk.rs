@@ -46,9 +46,23 @@ async fn appointments(
     .bind(to.to_string())
     .fetch_all(ctx.db())
     .await?;
+    let ratings: Vec<(i64, String, bool)> = sql(
+        "SELECT r.subject_id, r.token, r.answered_at IS NOT NULL FROM ratings r
+         JOIN appointments a ON a.id = r.subject_id
+         WHERE r.subject_kind = 'appointment' AND a.store_id = $1 AND a.day >= $2 AND a.day <= $3",
+    )
+    .bind(store_id)
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(ctx.db())
+    .await?;
     Ok(rows
         .into_iter()
         .map(|row| DeskAppointment {
+            rating: ratings
+                .iter()
+                .find(|(id, _, _)| *id == row.id)
+                .map(|(_, token, answered)| (format!("/rate/{token}"), *answered)),
             advisor_name: row.advisor_id.and_then(|a| {
                 names
                     .iter()

@@ -5,6 +5,7 @@
 
 use super::{method_choices, money, OrderStatusBadge};
 use crate::{
+    aftersales::{api::order_rating_link, pages::ratings::RatingLinkCard},
     auth::{allowed, Action, UserInfo},
     clock::local_time,
     components::{
@@ -132,6 +133,15 @@ pub fn OrderPage() -> impl IntoView {
                     Vec::new()
                 };
                 let o = d.order.clone();
+                // The customer's satisfaction link (满意度), once the car is handed over.
+                let rating = if o.status == OrderStatus::Completed {
+                    order_rating_link(o.id).await.ok().flatten()
+                } else {
+                    None
+                };
+                let rating = rating.map(|(url, answered, expires_at)| view! {
+                    <RatingLinkCard url answered expires_at />
+                }.into_any());
                 let head = view! { <HeadCard o=o.clone() /> }.into_any();
                 let actions = may.any().then(|| view! {
                     <ActionsCard o=o.clone() may picks steps />
@@ -148,6 +158,7 @@ pub fn OrderPage() -> impl IntoView {
                         {action_error(steps.ship.value())}
                         {action_error(steps.complete.value())}
                         {head}
+                        {rating}
                         {actions}
                         <div class="order-grid">
                             {car}

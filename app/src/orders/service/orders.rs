@@ -1367,8 +1367,8 @@ pub async fn ship(ctx: &Ctx, id: i64) -> Result<(), AppError> {
     announce(ctx, tx, vec![event, stock.event()]).await
 }
 
-/// Completes a shipped order: its vehicle is delivered, and the customer's open leads
-/// are won (成交).
+/// Completes a shipped order: its vehicle is delivered, the customer's open leads are
+/// won (成交), and a satisfaction rating link is made for the customer.
 #[tracing::instrument(name = "orders.complete", skip_all, fields(order = id))]
 pub async fn complete(ctx: &Ctx, id: i64) -> Result<(), AppError> {
     let (mut tx, o, car) =
@@ -1402,6 +1402,18 @@ pub async fn complete(ctx: &Ctx, id: i64) -> Result<(), AppError> {
         .bind(o.customer_id)
         .execute(&mut tx)
         .await?;
+    // The customer's satisfaction link (满意度), handed over on the order's page.
+    crate::aftersales::service::ratings::invite(
+        &mut tx,
+        crate::aftersales::domain::rating::RatingSubject::order(
+            o.id,
+            o.store_id,
+            o.salesperson_id,
+            o.customer_id,
+        ),
+        now,
+    )
+    .await?;
     let mut stock = StockChange::default();
     stock.add(car.store_id, car.warehouse_id);
     let caller = ctx.principal()?.user_id;
