@@ -114,6 +114,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("service") view=aftersales::pages::desk::DeskPage ssr=SsrMode::InOrder />
                     <Route path=path!("service/week") view=aftersales::pages::desk::WeekPage ssr=SsrMode::InOrder />
                     <Route path=path!("service/capacity") view=aftersales::pages::capacity::CapacityPage ssr=SsrMode::InOrder />
+                    <Route path=path!("service/messages") view=aftersales::pages::messages::MessagesPage ssr=SsrMode::InOrder />
                     <Route path=path!("complaints") view=aftersales::pages::complaints::ComplaintsPage ssr=SsrMode::InOrder />
                     <Route path=path!("complaints/new") view=aftersales::pages::complaints::NewComplaintPage ssr=SsrMode::InOrder />
                     <Route path=path!("complaints/:id") view=aftersales::pages::complaint::ComplaintPage ssr=SsrMode::InOrder />

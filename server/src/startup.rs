@@ -158,6 +158,19 @@ pub fn jobs() -> Vec<app::jobs::Job> {
                 })
             },
         },
+        // Reminders (提醒): plans the messages due soon and sends each once.
+        Job {
+            name: "service.reminders",
+            every: Duration::from_secs(30),
+            work: |state, now| {
+                Box::pin(async move {
+                    let worker = format!("pid-{}", std::process::id());
+                    app::aftersales::service::reminders::run(&state.db, &worker, now)
+                        .await
+                        .map_err(|e| e.to_string())
+                })
+            },
+        },
         // Clears what only grows: expired sessions, old sign-in failures, idle throttle
         // rows, day-old idempotency keys.
         Job {

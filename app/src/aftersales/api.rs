@@ -368,6 +368,21 @@ pub async fn save_capacity(#[server(flatten)] form: CapacityForm) -> Result<(), 
     Ok(())
 }
 
+/// A store's reminder messages (提醒消息), of one status or all.
+#[server(prefix = "/sfn", endpoint = "service/messages")]
+pub async fn service_messages(
+    store_id: Option<i64>,
+    #[server(default)] status: String,
+) -> Result<(i64, Vec<super::domain::reminder::OutboxRow>), AppError> {
+    let ctx = Ctx::current()?;
+    let store_id = desk_store(&ctx, store_id).await?;
+    let status = super::domain::reminder::OutboxStatus::parse(&status);
+    Ok((
+        store_id,
+        service::reminders::list(&ctx, store_id, status).await?,
+    ))
+}
+
 /// A customer's service visits (their CRM page).
 #[server(prefix = "/sfn", endpoint = "service/history")]
 pub async fn service_history(customer_id: i64) -> Result<Vec<AppointmentRow>, AppError> {

@@ -5,6 +5,7 @@ pub mod code;
 pub mod complaint;
 pub mod plate;
 pub mod rating;
+pub mod reminder;
 pub mod schedule;
 pub mod service_type;
 pub mod views;

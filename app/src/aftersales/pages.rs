@@ -11,6 +11,7 @@ pub mod complaint;
 pub mod complaint_public;
 pub mod complaints;
 pub mod desk;
+pub mod messages;
 pub mod rate;
 pub mod ratings;
 

@@ -7,3 +7,4 @@ pub mod capacity;
 pub mod complaints;
 pub mod desk;
 pub mod ratings;
+pub mod reminders;

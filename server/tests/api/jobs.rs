@@ -60,12 +60,12 @@ both_dbs!(
                 .scalar(&app.db)
                 .await
                 .unwrap();
-            if done == 4 {
+            if done == 5 {
                 break;
             }
             assert!(
                 tokio::time::Instant::now() < deadline,
-                "{done} of 4 jobs ran at start"
+                "{done} of 5 jobs ran at start"
             );
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
@@ -78,7 +78,11 @@ both_dbs!(
         later.clock = app::clock::Clock::Fixed(app::db::now_ms() + 61_000);
         assert_eq!(
             jobs::run_due(&later, &server::startup::jobs(), "other").await,
-            ["orders.expire_holds", "complaints.escalate"]
+            [
+                "orders.expire_holds",
+                "complaints.escalate",
+                "service.reminders"
+            ]
         );
     }
 );

@@ -15,5 +15,6 @@ mod orders_import;
 mod orders_rest;
 mod orders_ui;
 mod permissions;
+mod reminders;
 mod rest;
 mod service;

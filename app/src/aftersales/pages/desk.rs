@@ -51,6 +51,7 @@ fn DeskNav(
             <a class="btn" href=format!("{base}?store={store_id}&day={prev}") aria-label=lang.t("service.desk.prev")>"‹"</a>
             <a class="btn" href=format!("{base}?store={store_id}&day={next}") aria-label=lang.t("service.desk.next")>"›"</a>
             <a class="btn" href=format!("/service/capacity?store={store_id}")>{lang.t("service.capacity.title")}</a>
+            <a class="btn" href=format!("/service/messages?store={store_id}")>{lang.t("reminder.title")}</a>
             {if base == "/service" {
                 view! { <a class="btn" href=format!("/service/week?store={store_id}&day={day}")>{lang.t("service.desk.week")}</a> }.into_any()
             } else {
