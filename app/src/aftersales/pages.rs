@@ -24,6 +24,21 @@ use crate::{
 };
 use leptos::prelude::*;
 
+/// The page's `store` (a group role's choice; a store-bound one has its own) and one more
+/// query value (`day`, `status`): what a staff page's data is fetched by.
+pub(crate) fn store_and(
+    key: &'static str,
+) -> impl Fn() -> (Option<i64>, String) + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        let q = query.read();
+        (
+            q.get("store").and_then(|s| s.parse::<i64>().ok()),
+            q.get(key).unwrap_or_default(),
+        )
+    }
+}
+
 /// An appointment's status as a badge.
 #[component]
 pub fn AppointmentBadge(status: AppointmentStatus) -> impl IntoView {

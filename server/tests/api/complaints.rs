@@ -72,14 +72,6 @@ fn anonymous_at(app: &TestApp, now: i64) -> Ctx {
     )
 }
 
-async fn store(app: &TestApp, code: &str) -> i64 {
-    sql("SELECT id FROM stores WHERE code = $1")
-        .bind(code)
-        .scalar(&app.db)
-        .await
-        .unwrap()
-}
-
 async fn count(app: &TestApp, table: &str) -> i64 {
     sql(format!("SELECT COUNT(*) FROM {table}"))
         .scalar(&app.db)
@@ -89,7 +81,7 @@ async fn count(app: &TestApp, table: &str) -> i64 {
 
 /// An appointment of SH01 with booking code `code` for `mobile`.
 async fn appointment(app: &TestApp, code: &str, mobile: &str) -> i64 {
-    let sh = store(app, "SH01").await;
+    let sh = app.store_id("SH01").await;
     sql("INSERT INTO appointments (code, access_token, store_id, service_type, pool, day, start_min,
              starts_at, ends_at, status, source, name, mobile, created_at, updated_at, updated_by)
          VALUES ($1, $2, $3, 'maintenance', 'shared', '2026-11-27', 540, 0, 0, 'completed', 'online',
@@ -106,7 +98,7 @@ async fn appointment(app: &TestApp, code: &str, mobile: &str) -> i64 {
 
 /// An API key of `role` for SH01.
 async fn sh_key(app: &TestApp, role: Role) -> String {
-    let sh = store(app, "SH01").await;
+    let sh = app.store_id("SH01").await;
     api_key::create(&app.db, "complaints", role, Some(sh), None)
         .await
         .unwrap()
@@ -656,7 +648,7 @@ both_dbs!(
     an_expired_link_is_refused_and_a_low_score_opens_a_draft,
     |app| async move {
         app.seed_demo().await;
-        let sh = store(&app, "SH01").await;
+        let sh = app.store_id("SH01").await;
         let advisor: i64 = sql("SELECT id FROM users WHERE username = 'sh.service'")
             .scalar(&app.db)
             .await
@@ -863,7 +855,7 @@ both_dbs!(
         assert!(html.contains(&reference));
 
         // The rating page: a bad answer comes back marked; a good one thanks.
-        let sh = store(&app, "SH01").await;
+        let sh = app.store_id("SH01").await;
         let visit = appointment(&app, "QRST2345", "13900003333").await;
         let mut tx = app.db.begin().await.unwrap();
         let token = ratings::invite(

@@ -34,14 +34,6 @@ async fn count(app: &TestApp, table: &str) -> i64 {
         .unwrap()
 }
 
-async fn store_id(app: &TestApp, code: &str) -> i64 {
-    sql("SELECT id FROM stores WHERE code = $1")
-        .bind(code)
-        .scalar(&app.db)
-        .await
-        .unwrap()
-}
-
 both_dbs!(
     the_same_mobile_in_five_spellings_is_one_customer,
     |app| async move {
@@ -94,7 +86,7 @@ both_dbs!(
             .client
             .post(app.url("/api/v1/customers"))
             .bearer_auth(&key)
-            .json(&serde_json::json!({ "name": "张三", "mobile": "138-0013-8000", "store_id": store_id(&app, "HZ01").await }))
+            .json(&serde_json::json!({ "name": "张三", "mobile": "138-0013-8000", "store_id": app.store_id("HZ01").await }))
             .send()
             .await
             .unwrap();
@@ -306,7 +298,7 @@ both_dbs!(
             &app.db,
             "hz",
             Role::SalesManager,
-            Some(store_id(&app, "HZ01").await),
+            Some(app.store_id("HZ01").await),
             None,
         )
         .await
@@ -816,7 +808,7 @@ both_dbs!(
             &app.db,
             "sh",
             Role::SalesManager,
-            Some(store_id(&app, "SH01").await),
+            Some(app.store_id("SH01").await),
             None,
         )
         .await

@@ -180,6 +180,29 @@ impl TestApp {
         app::ctx::Ctx::for_principal(self.state.clone(), principal, app::i18n::Lang::En)
     }
 
+    /// A store's id by its code (`SH01`).
+    pub async fn store_id(&self, code: &str) -> i64 {
+        sql("SELECT id FROM stores WHERE code = $1")
+            .bind(code)
+            .scalar(&self.db)
+            .await
+            .expect("the store exists")
+    }
+
+    /// Someone without an account (the public pages) calling from address `ip`.
+    pub fn anonymous(&self, ip: &str) -> app::ctx::Ctx {
+        app::ctx::Ctx::new(
+            self.state.clone(),
+            None,
+            app::i18n::Lang::En,
+            app::server::RequestInfo {
+                request_id: "test".into(),
+                ip: ip.into(),
+                ..Default::default()
+            },
+        )
+    }
+
     pub async fn seed_demo(&self) {
         server::demo::seed(&self.db).await.expect("demo data loads");
     }

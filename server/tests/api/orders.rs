@@ -108,14 +108,6 @@ async fn version(app: &TestApp, order: i64) -> i64 {
         .unwrap()
 }
 
-async fn store(app: &TestApp, code: &str) -> i64 {
-    sql("SELECT id FROM stores WHERE code = $1")
-        .bind(code)
-        .scalar(&app.db)
-        .await
-        .unwrap()
-}
-
 /// The same person in Chinese.
 fn in_chinese(ctx: &Ctx) -> Ctx {
     Ctx::for_principal(
@@ -760,7 +752,7 @@ both_dbs!(
             OrderFilter {
                 from: Some(today),
                 to: Some(today),
-                store_id: Some(store(&app, "SH01").await),
+                store_id: Some(app.store_id("SH01").await),
                 ..Default::default()
             },
         ] {
@@ -780,7 +772,7 @@ both_dbs!(
                 ..Default::default()
             },
             OrderFilter {
-                store_id: Some(store(&app, "HZ01").await),
+                store_id: Some(app.store_id("HZ01").await),
                 customer_id: Some(buyer),
                 ..Default::default()
             },
@@ -896,7 +888,7 @@ both_dbs!(
     |app| async move {
         app.seed_demo().await;
         let ids = ids(&app).await;
-        let sh = store(&app, "SH01").await;
+        let sh = app.store_id("SH01").await;
         let sales = app.ctx_as("sh.sales").await;
         let manager = app.ctx_as("sh.manager").await;
         let admin = app.ctx_as("admin").await;
@@ -945,7 +937,7 @@ both_dbs!(
         assert_eq!(d.order.status, OrderStatus::Approved);
         assert!(d.required_levels.is_empty());
         // Other stores keep theirs; an empty list returns to the defaults.
-        let hz = store(&app, "HZ01").await;
+        let hz = app.store_id("HZ01").await;
         assert_eq!(rules::get(&admin, hz).await.unwrap(), default_rules());
         rules::set(&admin, sh, Vec::new()).await.unwrap();
         assert_eq!(rules::get(&sales, sh).await.unwrap(), default_rules());

@@ -353,7 +353,7 @@ async fn attempt(
         Action::ManageApprovalRules => return None,
         Action::ViewService => app.call("service/desk", &[("day", "")]).await,
         Action::EditAppointments => {
-            let store = store_of(app, "SH01").await.to_string();
+            let store = app.store_id("SH01").await.to_string();
             let mobile = fresh_mobile();
             app.call(
                 "service/book",
@@ -371,7 +371,7 @@ async fn attempt(
             .await
         }
         Action::ManageServiceCapacity => {
-            let store = store_of(app, "SH01").await;
+            let store = app.store_id("SH01").await;
             let form = capacity_form(app, store).await;
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
             app.call("service/save_capacity", &form).await
@@ -403,14 +403,6 @@ async fn attempt(
         }
     };
     Some(res.status().as_u16())
-}
-
-async fn store_of(app: &TestApp, code: &str) -> i64 {
-    sql("SELECT id FROM stores WHERE code = $1")
-        .bind(code)
-        .scalar(&app.db)
-        .await
-        .unwrap()
 }
 
 /// The capacity form for `store` as it stands (its version), with one more shared bay.

@@ -18,8 +18,6 @@ use app::{
     clock,
     ctx::Ctx,
     db::sql,
-    i18n::Lang,
-    server::RequestInfo,
 };
 use futures::future::BoxFuture;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -55,16 +53,9 @@ async fn open_store(app: &TestApp) -> i64 {
     store
 }
 
+/// The `n`th customer, each from an address of their own.
 fn customer(app: &TestApp, n: u32) -> Ctx {
-    Ctx::new(
-        app.state.clone(),
-        None,
-        Lang::ZhCn,
-        RequestInfo {
-            ip: format!("10.90.{}.{}", n / 200, n % 200),
-            ..Default::default()
-        },
-    )
+    app.anonymous(&format!("10.90.{}.{}", n / 200, n % 200))
 }
 
 fn day_after(app: &TestApp, days: u64) -> String {
@@ -72,7 +63,7 @@ fn day_after(app: &TestApp, days: u64) -> String {
 }
 
 async fn book(app: &TestApp, n: u32, day: &str, time: &str) -> booking::Booked {
-    let store = open_store_id(app).await;
+    let store = app.store_id("SH01").await;
     booking::book(
         &customer(app, n),
         &BookingInput {
@@ -90,13 +81,6 @@ async fn book(app: &TestApp, n: u32, day: &str, time: &str) -> booking::Booked {
     )
     .await
     .unwrap()
-}
-
-async fn open_store_id(app: &TestApp) -> i64 {
-    sql("SELECT id FROM stores WHERE code = 'SH01'")
-        .scalar(&app.db)
-        .await
-        .unwrap()
 }
 
 async fn starts_at(app: &TestApp, id: i64) -> i64 {
@@ -286,7 +270,7 @@ both_dbs!(
 
         // The desk's page lists it among the failed, with the reason.
         let advisor = app.ctx_as("sh.service").await;
-        let store = open_store_id(&app).await;
+        let store = app.store_id("SH01").await;
         let failed = reminders::list(&advisor, store, Some(OutboxStatus::Failed))
             .await
             .unwrap();

@@ -18,11 +18,8 @@ use app::{
         },
     },
     clock,
-    ctx::Ctx,
     db::sql,
     error::AppError,
-    i18n::Lang,
-    server::RequestInfo,
 };
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -32,28 +29,6 @@ static MOBILE: AtomicU32 = AtomicU32::new(0);
 fn fresh_mobile() -> String {
     let n = MOBILE.fetch_add(1, Ordering::Relaxed) + std::process::id() % 1000 * 1000;
     format!("1391{:07}", n % 10_000_000)
-}
-
-/// A customer on the public page, from address `ip`.
-fn public(app: &TestApp, ip: &str) -> Ctx {
-    Ctx::new(
-        app.state.clone(),
-        None,
-        Lang::En,
-        RequestInfo {
-            request_id: "test".into(),
-            ip: ip.into(),
-            ..Default::default()
-        },
-    )
-}
-
-async fn store_id(app: &TestApp, code: &str) -> i64 {
-    sql("SELECT id FROM stores WHERE code = $1")
-        .bind(code)
-        .scalar(&app.db)
-        .await
-        .unwrap()
 }
 
 /// Every day 08:00–18:00, hour slots, `shared` shared bays and one of body work, two weeks
@@ -76,7 +51,7 @@ fn capacity_input(shared: i64, closed: Option<chrono::NaiveDate>) -> CapacityInp
 /// Store SH01 takes bookings (set by its service advisor); its id.
 async fn open_store(app: &TestApp, shared: i64) -> i64 {
     let advisor = app.ctx_as("sh.service").await;
-    let store = store_id(app, "SH01").await;
+    let store = app.store_id("SH01").await;
     let closed = today(app) + chrono::Days::new(3);
     // The demo data gave the store a capacity already: this replaces it.
     let version = capacity::get(&advisor, store)
@@ -167,7 +142,7 @@ both_dbs!(
         ));
 
         // Another store's capacity is as if missing; a salesperson may not set any.
-        let hz = store_id(&app, "HZ01").await;
+        let hz = app.store_id("HZ01").await;
         assert!(matches!(
             capacity::get(&advisor, hz).await,
             Err(AppError::NotFound(_))
@@ -279,7 +254,7 @@ both_dbs!(
 
         // Found again with code and mobile (any spelling); a wrong pair and an unknown code
         // get the same answer.
-        let me = public(&app, "10.9.0.1");
+        let me = app.anonymous("10.9.0.1");
         let lower = code.to_lowercase();
         assert_eq!(booking::find(&me, &lower, &mobile).await.unwrap(), token);
         let wrong = booking::find(&me, &code, "13900000000").await.unwrap_err();
@@ -319,7 +294,7 @@ both_dbs!(
     |app| async move {
         app.seed_demo().await;
         let store = open_store(&app, 3).await;
-        let me = public(&app, "10.9.0.2");
+        let me = app.anonymous("10.9.0.2");
         let (before, slots) = (
             count(&app, "appointments").await,
             count(&app, "service_slots").await,
@@ -385,7 +360,7 @@ both_dbs!(
         let store = open_store(&app, 3).await;
         let day = tomorrow(&app);
         let results = futures::future::join_all((0..50).map(|i| {
-            let me = public(&app, &format!("10.50.0.{i}"));
+            let me = app.anonymous(&format!("10.50.0.{i}"));
             let input = booking(store, &day, "11:00");
             async move { booking::book(&me, &input, Booker::Public, "").await }
         }))
@@ -407,7 +382,7 @@ both_dbs!(
             .unwrap();
         assert_eq!(held, 3);
         // The day's page shows the slot full.
-        let me = public(&app, "10.9.0.3");
+        let me = app.anonymous("10.9.0.3");
         let d = booking::slots(
             &me,
             store,
@@ -474,7 +449,7 @@ both_dbs!(
         let store = open_store(&app, 50).await;
         let day = tomorrow(&app);
         let before = count(&app, "appointments").await;
-        let bot = public(&app, "10.70.0.1");
+        let bot = app.anonymous("10.70.0.1");
         let filled = booking::book(
             &bot,
             &booking(store, &day, "09:00"),
@@ -487,7 +462,7 @@ both_dbs!(
         assert_eq!(count(&app, "appointments").await, before);
 
         // One address: 30 booking requests an hour, then 429 with a wait.
-        let busy = public(&app, "10.70.0.2");
+        let busy = app.anonymous("10.70.0.2");
         let mut answers = Vec::new();
         for i in 0..31 {
             let hour = 8 + i % 10;
@@ -523,7 +498,7 @@ both_dbs!(
         // One mobile: five bookings a day, from any address.
         let mut b = booking(store, &day, "09:00");
         for i in 0..6 {
-            let me = public(&app, &format!("10.71.0.{i}"));
+            let me = app.anonymous(&format!("10.71.0.{i}"));
             b.time = format!("{:02}:00", 9 + i);
             let r = booking::book(&me, &b, Booker::Public, "").await;
             assert_eq!(r.is_ok(), i < 5, "{i}: {r:?}");
@@ -537,7 +512,7 @@ both_dbs!(
         app.seed_demo().await;
         let store = open_store(&app, 3).await;
         let advisor = app.ctx_as("sh.service").await;
-        let me = public(&app, "10.80.0.1");
+        let me = app.anonymous("10.80.0.1");
         let today_s = today(&app).to_string();
         // A booking later today (the last slot, so it is not past) and one tomorrow.
         let late = booking(store, &today_s, "17:00");

@@ -14,7 +14,6 @@ use crate::{
     i18n::use_lang,
 };
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 fn shift(day: &str, days: i64) -> String {
     chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
@@ -64,14 +63,7 @@ fn DeskNav(
 #[component]
 pub fn DeskPage() -> impl IntoView {
     let lang = use_lang();
-    let query = use_query_map();
-    let params = move || {
-        let q = query.read();
-        (
-            q.get("store").and_then(|s| s.parse::<i64>().ok()),
-            q.get("day").unwrap_or_default(),
-        )
-    };
+    let params = super::store_and("day");
     let data = Resource::new(params, |(s, d)| desk_day(s, d));
     let step = ServerAction::<StepFn>::new();
     let book = ServerAction::<DeskBook>::new();
@@ -245,14 +237,7 @@ fn WalkInForm(store_id: i64, day: String, book: ServerAction<DeskBook>) -> impl 
 #[component]
 pub fn WeekPage() -> impl IntoView {
     let lang = use_lang();
-    let query = use_query_map();
-    let params = move || {
-        let q = query.read();
-        (
-            q.get("store").and_then(|s| s.parse::<i64>().ok()),
-            q.get("day").unwrap_or_default(),
-        )
-    };
+    let params = super::store_and("day");
     let data = Resource::new(params, |(s, d)| desk_week(s, d));
     view! {
         <Page title="service.desk.week_title">

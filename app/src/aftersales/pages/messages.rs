@@ -10,19 +10,11 @@ use crate::{
     i18n::use_lang,
 };
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     let lang = use_lang();
-    let query = use_query_map();
-    let params = move || {
-        let q = query.read();
-        (
-            q.get("store").and_then(|s| s.parse::<i64>().ok()),
-            q.get("status").unwrap_or_default(),
-        )
-    };
+    let params = super::store_and("status");
     let data = Resource::new(params, |(s, st)| service_messages(s, st));
     view! {
         <Page title="reminder.title">
