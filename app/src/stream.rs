@@ -35,6 +35,7 @@ fn may_hear(p: &Principal, topic: &str) -> bool {
         StockChange::TOPIC => Action::ViewStock,
         FOLLOW_UP_TOPIC => Action::ViewCustomers,
         ORDER_TOPIC => Action::ViewOrders,
+        crate::aftersales::service::appointments::TOPIC => Action::ViewService,
         _ => return false,
     };
     allowed(p.role, action)

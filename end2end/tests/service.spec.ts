@@ -15,6 +15,8 @@ async function fitsAPhone(page: Page) {
   const small = await page.evaluate(() =>
     [...document.querySelectorAll('main button, main a.btn, main input:not([type=hidden]), main select, main textarea, main label.slot, main label.choice')]
       .filter((el) => !el.closest('.hp'))
+      // A radio button's target is its label (checked itself above).
+      .filter((el) => !(el.matches('input[type=radio], input[type=checkbox]') && el.closest('label')))
       .map((el) => [el.outerHTML.slice(0, 80), el.getBoundingClientRect().height] as const)
       .filter(([, h]) => h < 44),
   );

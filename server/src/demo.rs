@@ -924,7 +924,7 @@ async fn seed_complaints(
 ) -> anyhow::Result<(usize, usize)> {
     use app::aftersales::{
         domain::{
-            complaint::{Category, ComplaintStatus, Severity, Source},
+            complaint::{Category, ComplaintSource, ComplaintStatus, Severity},
             rating::RatingSubject,
         },
         service::{complaints, ratings},
@@ -1003,9 +1003,9 @@ async fn seed_complaints(
             category,
             severity,
             source: if i % 2 == 0 {
-                Source::Staff
+                ComplaintSource::Staff
             } else {
-                Source::Public
+                ComplaintSource::Public
             },
             description: what.into(),
             customer_name: name,
@@ -1125,7 +1125,7 @@ async fn seed_complaints(
                 status: ComplaintStatus::Draft,
                 category: Category::Sales,
                 severity: app::aftersales::domain::rating::draft_severity(stars, nps),
-                source: Source::Rating,
+                source: ComplaintSource::Rating,
                 description: format!("满意度低分：{stars} 星，推荐意愿 {nps}\n{comment}"),
                 customer_name: name,
                 mobile,

@@ -598,7 +598,7 @@ both_dbs!(
             assert!(shown
                 .rating
                 .as_ref()
-                .is_some_and(|(url, answered)| url.starts_with("/rate/") && !answered));
+                .is_some_and(|r| r.url.starts_with("/rate/") && !r.answered));
         }
         // Tomorrow's cannot be checked in yet, nor marked a no-show.
         let v = desk::get(&advisor, next.id).await.unwrap().version;

@@ -51,7 +51,7 @@ coded!(
 
 coded!(
     /// Where a complaint came from.
-    Source, "complaint.source", {
+    ComplaintSource, "complaint.source", {
         Staff = "staff",
         Public = "public",
         Rating = "rating",
@@ -292,7 +292,7 @@ pub struct ComplaintRow {
     #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub severity: Severity,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
-    pub source: Source,
+    pub source: ComplaintSource,
     pub description: String,
     pub customer_name: String,
     pub mobile: String,

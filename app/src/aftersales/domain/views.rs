@@ -38,10 +38,18 @@ pub struct DeskAppointment {
     pub row: AppointmentRow,
     pub advisor_name: Option<String>,
     pub time: String,
-    /// A completed visit's rating link (`/rate/{token}`) for the desk to hand over, and
-    /// whether it was answered.
+    /// A completed visit's rating link for the desk to hand over.
     #[serde(default)]
-    pub rating: Option<(String, bool)>,
+    pub rating: Option<RatingLink>,
+}
+
+/// The rating (满意度) link of a completed visit: `/rate/{token}`, and whether the customer
+/// answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RatingLink {
+    pub url: String,
+    pub answered: bool,
 }
 
 /// The places of one pool in one slot.

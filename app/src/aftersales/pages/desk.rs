@@ -138,7 +138,8 @@ fn AppointmentCard(
             </p>
             {(!r.note.is_empty()).then(|| view! { <p>{r.note.clone()}</p> })}
             {(!r.checkin_notes.is_empty()).then(|| view! { <p>{r.checkin_notes.clone()}</p> })}
-            {a.rating.clone().map(|(url, answered)| {
+            {a.rating.clone().map(|link| {
+                let (url, answered) = (link.url, link.answered);
                 let field = format!("rating-{id}");
                 let for_field = field.clone();
                 view! {

@@ -15,10 +15,13 @@ pub const ROW: &str = "a.id, a.code, a.store_id, a.service_type, a.day, a.start_
      a.status, a.source, a.name, a.mobile, a.plate, a.vin, a.mileage, a.note, a.customer_id, a.advisor_id,
      a.checked_in_at, a.checkin_mileage, a.checkin_notes, a.completed_at, a.created_at, a.updated_at, a.version";
 
+/// The live events' topic of appointments (the desk's pages listen to it).
+pub const TOPIC: &str = "appointment";
+
 /// The desk's pages hear of every change to a store's appointments.
 pub fn changed(store_id: i64, id: i64) -> Event {
     Event::new(
-        "appointment",
+        TOPIC,
         vec![store_id],
         &serde_json::json!({ "appointment": id }),
     )

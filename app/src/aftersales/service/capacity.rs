@@ -126,7 +126,7 @@ pub async fn set(ctx: &Ctx, store_id: i64, input: &CapacityInput) -> Result<Capa
     )
     .await?;
     let event = Event::new(
-        "appointment",
+        super::appointments::TOPIC,
         vec![store_id],
         &serde_json::json!({ "capacity": store_id }),
     );

@@ -12,8 +12,8 @@ use crate::{
     aftersales::domain::{
         complaint::{
             Category, CheckedStep, ComplaintDetail, ComplaintEvent, ComplaintFilter,
-            ComplaintInput, ComplaintRow, ComplaintStatus, PublicComplaintInput, PublicReference,
-            ResponseHours, Severity, Source, Step, StepInput,
+            ComplaintInput, ComplaintRow, ComplaintSource, ComplaintStatus, PublicComplaintInput,
+            PublicReference, ResponseHours, Severity, Step, StepInput,
         },
         BookingCode,
     },
@@ -53,7 +53,7 @@ pub struct NewComplaint {
     pub status: ComplaintStatus,
     pub category: Category,
     pub severity: Severity,
-    pub source: Source,
+    pub source: ComplaintSource,
     pub description: String,
     pub customer_name: String,
     pub mobile: String,
@@ -335,7 +335,7 @@ pub async fn create(ctx: &Ctx, input: &ComplaintInput) -> Result<i64, AppError> 
         status: ComplaintStatus::Open,
         category: c.category,
         severity: c.severity,
-        source: Source::Staff,
+        source: ComplaintSource::Staff,
         description: c.description.clone(),
         customer_name,
         mobile,
@@ -428,7 +428,7 @@ pub async fn submit_public(ctx: &Ctx, input: &PublicComplaintInput) -> Result<St
         status: ComplaintStatus::Open,
         category: c.category,
         severity: Severity::Normal,
-        source: Source::Public,
+        source: ComplaintSource::Public,
         description: c.description.clone(),
         customer_name: if c.name.is_empty() {
             name

@@ -9,7 +9,7 @@ use super::{
 use crate::{
     aftersales::domain::{
         hhmm, AppointmentRow, AppointmentStatus, AppointmentStep, DeskAppointment, DeskDay,
-        DeskSlot, PoolLoad, WeekDay,
+        DeskSlot, PoolLoad, RatingLink, WeekDay,
     },
     auth::Action,
     ctx::Ctx,
@@ -62,7 +62,10 @@ async fn appointments(
             rating: ratings
                 .iter()
                 .find(|(id, _, _)| *id == row.id)
-                .map(|(_, token, answered)| (format!("/rate/{token}"), *answered)),
+                .map(|(_, token, answered)| RatingLink {
+                    url: format!("/rate/{token}"),
+                    answered: *answered,
+                }),
             advisor_name: row.advisor_id.and_then(|a| {
                 names
                     .iter()

@@ -6,7 +6,7 @@
 use super::complaints::{self, NewComplaint};
 use crate::{
     aftersales::domain::{
-        complaint::{Category, ComplaintStatus, Source},
+        complaint::{Category, ComplaintSource, ComplaintStatus},
         rating::{
             draft_severity, is_low, RatingInput, RatingInvite, RatingKind, RatingRow,
             RatingSubject, RatingSummary, Score, VALID_MS,
@@ -228,7 +228,7 @@ pub async fn answer(ctx: &Ctx, token: &str, input: &RatingInput) -> Result<(), A
             status: ComplaintStatus::Draft,
             category,
             severity: draft_severity(a.stars, a.nps),
-            source: Source::Rating,
+            source: ComplaintSource::Rating,
             description,
             customer_name: name,
             mobile,
