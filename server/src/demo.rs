@@ -642,10 +642,11 @@ async fn seed_service(tx: &mut Tx, code: &str, store_id: i64, now: i64) -> anyho
             ["A", "B", "D"][i % 3],
             10_000 + rng.gen_range(0..89_999)
         );
-        sql("INSERT INTO appointments (code, access_token, store_id, service_type, pool, day, start_min, starts_at, ends_at,
+        let id: i64 = sql("INSERT INTO appointments (code, access_token, store_id, service_type, pool, day, start_min, starts_at, ends_at,
                  status, source, name, mobile, plate, mileage, customer_id, advisor_id, checked_in_at, checkin_mileage,
                  completed_at, created_at, updated_at, updated_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, 'system:seed-demo')")
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, 'system:seed-demo')
+             RETURNING id")
         .bind(BookingCode::from_bits(rng.gen()).as_str())
         .bind(format!("{:032x}", rng.gen::<u128>()))
         .bind(store_id)
@@ -667,8 +668,31 @@ async fn seed_service(tx: &mut Tx, code: &str, store_id: i64, now: i64) -> anyho
         .bind(came.then(|| rng.gen_range(5_000..90_000i64)))
         .bind((status == "completed").then_some(starts_at + 3_000_000))
         .bind(starts_at - 3 * 86_400_000)
-        .execute(&mut *tx)
+        .scalar::<i64>(&mut *tx)
         .await?;
+        // A completed visit was rated (满意度) by its customer a few hours later.
+        if status == "completed" {
+            let token = app::aftersales::service::ratings::invite(
+                tx,
+                app::aftersales::domain::rating::RatingSubject::appointment(
+                    id,
+                    store_id,
+                    Some(advisor),
+                    Some(*customer_id),
+                ),
+                starts_at + 3_600_000,
+            )
+            .await?;
+            let (stars, nps, comment) = [(5, 10, "保养很快，顾问讲解清楚"), (4, 8, "")][i % 2];
+            sql("UPDATE ratings SET answered_at = $1, stars = $2, nps = $3, comment = $4 WHERE token = $5")
+                .bind(starts_at + 5 * 3_600_000)
+                .bind(stars)
+                .bind(nps)
+                .bind(comment)
+                .bind(&token)
+                .execute(&mut *tx)
+                .await?;
+        }
         n += 1;
     }
     // The slots count every appointment still holding its place.

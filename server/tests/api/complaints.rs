@@ -648,6 +648,11 @@ both_dbs!(
     an_expired_link_is_refused_and_a_low_score_opens_a_draft,
     |app| async move {
         app.seed_demo().await;
+        // The advisor's scores below are this test's alone (not the demo visits').
+        sql("DELETE FROM ratings WHERE subject_kind = 'appointment'")
+            .execute(&app.db)
+            .await
+            .unwrap();
         let sh = app.store_id("SH01").await;
         let advisor: i64 = sql("SELECT id FROM users WHERE username = 'sh.service'")
             .scalar(&app.db)
