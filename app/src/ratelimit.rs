@@ -4,7 +4,11 @@
 //! from several server processes are counted exactly; a subject past its limit is answered
 //! 429 with the seconds until its window ends.
 
-use crate::db::{sql, Db, DbResult};
+use crate::{
+    ctx::Ctx,
+    db::{sql, Db, DbResult},
+    error::AppError,
+};
 
 /// How many requests a subject may make per window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +68,31 @@ pub async fn hit(db: &Db, subject: &str, rate: Rate, now: i64) -> DbResult<Resul
     } else {
         let wait_ms = (window_start + rate.window_ms - now).max(1000);
         Ok(Err((wait_ms + 999) / 1000))
+    }
+}
+
+/// The caller's address as a subject names it (`unknown` when none is known).
+pub fn address(ctx: &Ctx) -> &str {
+    match ctx.info().ip.as_str() {
+        "" => "unknown",
+        ip => ip,
+    }
+}
+
+/// Counts a public request of `subject` for the caller: past its rate, 429 saying
+/// `message` (an i18n key) with the seconds to wait.
+pub async fn limit(
+    ctx: &Ctx,
+    subject: &str,
+    rate: Rate,
+    message: &'static str,
+) -> Result<(), AppError> {
+    match hit(ctx.db(), subject, rate, ctx.now_ms()).await? {
+        Ok(()) => Ok(()),
+        Err(retry_after_secs) => Err(AppError::TooManyRequests {
+            message: ctx.t(message).into(),
+            retry_after_secs,
+        }),
     }
 }
 

@@ -302,6 +302,8 @@ pub struct AppointmentRow {
     pub store_id: i64,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub service_type: ServiceType,
+    /// The pool whose place it holds (`shared` or a service type's code; '' for a walk-in).
+    pub pool: String,
     pub day: String,
     pub start_min: i64,
     pub starts_at: i64,

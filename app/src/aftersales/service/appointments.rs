@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// The columns of [`AppointmentRow`].
-pub const ROW: &str = "a.id, a.code, a.store_id, a.service_type, a.day, a.start_min, a.starts_at, a.ends_at,
+pub const ROW: &str = "a.id, a.code, a.store_id, a.service_type, a.pool, a.day, a.start_min, a.starts_at, a.ends_at,
      a.status, a.source, a.name, a.mobile, a.plate, a.vin, a.mileage, a.note, a.customer_id, a.advisor_id,
      a.checked_in_at, a.checkin_mileage, a.checkin_notes, a.completed_at, a.created_at, a.updated_at, a.version";
 
@@ -27,9 +27,10 @@ pub fn changed(store_id: i64, id: i64) -> Event {
     )
 }
 
-/// Gives a place back (a cancellation, a reschedule's old slot).
-pub(crate) async fn give_back_place(tx: &mut Tx, a: &AppointmentRow, pool: &str) -> DbResult<()> {
-    if pool.is_empty() {
+/// Gives the place an appointment holds back (a cancellation, a reschedule's old slot);
+/// a walk-in holds none.
+pub(crate) async fn give_back_place(tx: &mut Tx, a: &AppointmentRow) -> DbResult<()> {
+    if a.pool.is_empty() {
         return Ok(());
     }
     sql("UPDATE service_slots SET booked = booked - 1
@@ -37,7 +38,7 @@ pub(crate) async fn give_back_place(tx: &mut Tx, a: &AppointmentRow, pool: &str)
     .bind(a.store_id)
     .bind(a.day.as_str())
     .bind(a.start_min)
-    .bind(pool)
+    .bind(a.pool.as_str())
     .execute(&mut *tx)
     .await
     .map(drop)
@@ -87,11 +88,7 @@ pub(crate) async fn set_status(
     if matches!(to, AppointmentStatus::Cancelled | AppointmentStatus::NoShow)
         && a.status.holds_place()
     {
-        let pool: String = sql("SELECT pool FROM appointments WHERE id = $1")
-            .bind(a.id)
-            .scalar(&mut tx)
-            .await?;
-        give_back_place(&mut tx, &a, &pool).await?;
+        give_back_place(&mut tx, &a).await?;
     }
     // A completed visit asks its customer for a rating (满意度): the link is on the desk.
     if to == AppointmentStatus::Completed {

@@ -57,22 +57,20 @@ pub struct Booked {
     pub id: i64,
 }
 
+/// What a customer past a rate limit is told.
+const TOO_MANY: &str = "service.booking.too_many";
+
+/// The subject booking requests from the caller's address count under.
+fn book_address(ctx: &Ctx) -> String {
+    format!("book:addr:{}", ratelimit::address(ctx))
+}
+
 fn not_taking_bookings(ctx: &Ctx) -> AppError {
     AppError::invalid("store_id", ctx.t("service.form.store"))
 }
 
 fn unknown_booking(ctx: &Ctx) -> AppError {
     AppError::NotFound(ctx.t("service.booking.not_found").into())
-}
-
-async fn limit(ctx: &Ctx, subject: String, rate: Rate) -> Result<(), AppError> {
-    match ratelimit::hit(ctx.db(), &subject, rate, ctx.now_ms()).await? {
-        Ok(()) => Ok(()),
-        Err(retry_after_secs) => Err(AppError::TooManyRequests {
-            message: ctx.t("service.booking.too_many").into(),
-            retry_after_secs,
-        }),
-    }
 }
 
 /// The places taken in each slot of `day` in `pool`.
@@ -236,14 +234,6 @@ async fn profile(tx: &mut Tx, b: &Booking, now: i64) -> DbResult<i64> {
     .await
 }
 
-/// A random token for the customer's links (128 bits, URL-safe).
-fn new_token() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn new_code() -> BookingCode {
     BookingCode::from_bits(rand::random::<u64>())
 }
@@ -265,12 +255,7 @@ pub async fn book(
     honeypot: &str,
 ) -> Result<Booked, AppError> {
     if booker == Booker::Public {
-        limit(
-            ctx,
-            format!("book:addr:{}", ctx.info().ip),
-            Rate::BOOK_PER_ADDRESS,
-        )
-        .await?;
+        ratelimit::limit(ctx, &book_address(ctx), Rate::BOOK_PER_ADDRESS, TOO_MANY).await?;
     } else {
         ctx.require(Action::EditAppointments)?;
         ctx.require_store(input.store_id, "service.store.not_found")?;
@@ -287,10 +272,11 @@ pub async fn book(
                 id: 0,
             });
         }
-        limit(
+        ratelimit::limit(
             ctx,
-            format!("book:mobile:{}", b.mobile),
+            &format!("book:mobile:{}", b.mobile),
             Rate::BOOK_PER_MOBILE,
+            TOO_MANY,
         )
         .await?;
     }
@@ -342,7 +328,7 @@ pub async fn book(
         .map_or_else(|| b.name.clone(), |p| p.display_name.clone());
     let starts_at = slot_start_ms(b.day, b.start_min);
     let ends_at = starts_at + c.slot_minutes * 60_000;
-    let token = new_token();
+    let token = super::new_link_token();
     let mut code = new_code();
     // A code already given (one in a trillion) is drawn again.
     for _ in 0..3 {
@@ -411,9 +397,7 @@ pub async fn book(
 
 /// The appointment a customer's link opens.
 async fn by_token(ctx: &Ctx, token: &str) -> Result<AppointmentRow, AppError> {
-    if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(unknown_booking(ctx));
-    }
+    let token = super::read_link_token(token).ok_or_else(|| unknown_booking(ctx))?;
     sql(format!(
         "SELECT {ROW} FROM appointments a WHERE a.access_token = $1"
     ))
@@ -427,10 +411,11 @@ async fn by_token(ctx: &Ctx, token: &str) -> Result<AppointmentRow, AppError> {
 /// pair and an unknown code get the same answer; tries are limited per address.
 #[tracing::instrument(name = "service.find_booking", skip_all)]
 pub async fn find(ctx: &Ctx, code: &str, mobile: &str) -> Result<String, AppError> {
-    limit(
+    ratelimit::limit(
         ctx,
-        format!("lookup:addr:{}", ctx.info().ip),
+        &format!("lookup:addr:{}", ratelimit::address(ctx)),
         Rate::LOOKUP_PER_ADDRESS,
+        TOO_MANY,
     )
     .await?;
     let not_found = || {
@@ -454,7 +439,11 @@ pub async fn find(ctx: &Ctx, code: &str, mobile: &str) -> Result<String, AppErro
 
 /// The appointment behind a customer's link, as they may see it.
 pub async fn view(ctx: &Ctx, token: &str) -> Result<CustomerView, AppError> {
-    let a = by_token(ctx, token).await?;
+    customer_view(ctx, &by_token(ctx, token).await?).await
+}
+
+/// An appointment as its customer may see it.
+async fn customer_view(ctx: &Ctx, a: &AppointmentRow) -> Result<CustomerView, AppError> {
     let (store_name, store_address, store_phone): (String, String, String) =
         sql("SELECT name, address, phone FROM stores WHERE id = $1")
             .bind(a.store_id)
@@ -480,23 +469,10 @@ pub async fn view(ctx: &Ctx, token: &str) -> Result<CustomerView, AppError> {
     })
 }
 
-/// The pool an appointment holds its place in.
-async fn pool_of(tx: &mut Tx, id: i64) -> DbResult<String> {
-    sql("SELECT pool FROM appointments WHERE id = $1")
-        .bind(id)
-        .scalar(&mut *tx)
-        .await
-}
-
 /// Moves a booking to another slot by the same rules as booking it (the customer's link).
 #[tracing::instrument(name = "service.reschedule", skip_all)]
 pub async fn reschedule(ctx: &Ctx, token: &str, day: &str, time: &str) -> Result<(), AppError> {
-    limit(
-        ctx,
-        format!("book:addr:{}", ctx.info().ip),
-        Rate::BOOK_PER_ADDRESS,
-    )
-    .await?;
+    ratelimit::limit(ctx, &book_address(ctx), Rate::BOOK_PER_ADDRESS, TOO_MANY).await?;
     let a = by_token(ctx, token).await?;
     move_to(ctx, a, day, time).await
 }
@@ -530,7 +506,6 @@ pub(crate) async fn move_to(
     }
     let pool = c.pool_of(a.service_type);
     let mut tx = ctx.db().begin().await?;
-    let old_pool = pool_of(&mut tx, a.id).await?;
     if !take_place(
         &mut tx,
         a.store_id,
@@ -579,7 +554,7 @@ pub(crate) async fn move_to(
             ctx.t("service.booking.changed_meanwhile").into(),
         ));
     }
-    give_back_place(&mut tx, &a, &old_pool).await?;
+    give_back_place(&mut tx, &a).await?;
     ctx.audit(
         &mut tx,
         AuditEntry::new("appointment.reschedule", "appointment", a.id)
@@ -598,12 +573,7 @@ pub(crate) async fn move_to(
 /// Cancels a booking from the customer's link; its place is free again at once.
 #[tracing::instrument(name = "service.cancel_booking", skip_all)]
 pub async fn cancel(ctx: &Ctx, token: &str) -> Result<(), AppError> {
-    limit(
-        ctx,
-        format!("book:addr:{}", ctx.info().ip),
-        Rate::BOOK_PER_ADDRESS,
-    )
-    .await?;
+    ratelimit::limit(ctx, &book_address(ctx), Rate::BOOK_PER_ADDRESS, TOO_MANY).await?;
     let a = by_token(ctx, token).await?;
     if a.status != AppointmentStatus::Booked || a.starts_at <= ctx.now_ms() {
         return Err(AppError::Conflict(
@@ -616,8 +586,8 @@ pub async fn cancel(ctx: &Ctx, token: &str) -> Result<(), AppError> {
 
 /// The calendar file (.ics) of the appointment behind a customer's link.
 pub async fn calendar(ctx: &Ctx, token: &str) -> Result<String, AppError> {
-    let v = view(ctx, token).await?;
     let a = by_token(ctx, token).await?;
+    let v = customer_view(ctx, &a).await?;
     let stamp = |ms: i64| {
         chrono::DateTime::from_timestamp_millis(ms)
             .map(|t| t.format("%Y%m%dT%H%M%SZ").to_string())

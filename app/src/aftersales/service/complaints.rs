@@ -363,23 +363,13 @@ pub async fn create(ctx: &Ctx, input: &ComplaintInput) -> Result<i64, AppError> 
 #[tracing::instrument(name = "complaints.submit_public", skip_all)]
 pub async fn submit_public(ctx: &Ctx, input: &PublicComplaintInput) -> Result<String, AppError> {
     let now = ctx.now_ms();
-    let addr = match ctx.info().ip.as_str() {
-        "" => "unknown",
-        ip => ip,
-    };
-    if let Err(retry_after_secs) = ratelimit::hit(
-        ctx.db(),
-        &format!("complain:addr:{addr}"),
+    ratelimit::limit(
+        ctx,
+        &format!("complain:addr:{}", ratelimit::address(ctx)),
         Rate::COMPLAIN_PER_ADDRESS,
-        now,
+        "complaint.public.too_many",
     )
-    .await?
-    {
-        return Err(AppError::TooManyRequests {
-            message: ctx.t("complaint.public.too_many").into(),
-            retry_after_secs,
-        });
-    }
+    .await?;
     if input.is_robot() {
         tracing::info!("complaint form with the honeypot filled: dropped");
         return Ok(BookingCode::from_bits(rand::random::<u64>()).to_string());

@@ -25,19 +25,6 @@ use serde_json::json;
 /// How many recent answers the staff page lists.
 pub const RECENT: i64 = 50;
 
-/// A new token: 128 random bits from the OS, as 32 hex characters.
-fn new_token() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-/// A token as a link carries it, or `None` for anything that cannot be one.
-fn read_token(token: &str) -> Option<&str> {
-    (token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit())).then_some(token)
-}
-
 /// The rating link's token for a completed appointment or order, made in the
 /// transaction that completes it; the same token again for the same event (one answer
 /// per event). The link expires 30 days after it is made.
@@ -45,7 +32,7 @@ pub async fn invite(tx: &mut Tx, subject: RatingSubject, now: i64) -> DbResult<S
     sql("INSERT INTO ratings (token, subject_kind, subject_id, store_id, staff_id, customer_id, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (subject_kind, subject_id) DO NOTHING")
-    .bind(new_token())
+    .bind(super::new_link_token())
     .bind(subject.kind.code())
     .bind(subject.id)
     .bind(subject.store_id)
@@ -99,7 +86,7 @@ pub async fn order_link(ctx: &Ctx, order_id: i64) -> Result<Option<RatingLink>, 
 /// What the rating page shows for a token (anyone holding the link).
 pub async fn show(ctx: &Ctx, token: &str) -> Result<RatingInvite, AppError> {
     let missing = || AppError::NotFound(ctx.t("rating.not_found").into());
-    let token = read_token(token).ok_or_else(missing)?;
+    let token = super::read_link_token(token).ok_or_else(missing)?;
     // (kind, store, booking code, order number, answered at, expires at)
     type Row = (
         String,
@@ -136,25 +123,15 @@ pub async fn show(ctx: &Ctx, token: &str) -> Result<RatingInvite, AppError> {
 #[tracing::instrument(name = "ratings.answer", skip_all)]
 pub async fn answer(ctx: &Ctx, token: &str, input: &RatingInput) -> Result<(), AppError> {
     let now = ctx.now_ms();
-    let addr = match ctx.info().ip.as_str() {
-        "" => "unknown",
-        ip => ip,
-    };
-    if let Err(retry_after_secs) = ratelimit::hit(
-        ctx.db(),
-        &format!("rate:addr:{addr}"),
+    ratelimit::limit(
+        ctx,
+        &format!("rate:addr:{}", ratelimit::address(ctx)),
         Rate::RATE_PER_ADDRESS,
-        now,
+        "complaint.public.too_many",
     )
-    .await?
-    {
-        return Err(AppError::TooManyRequests {
-            message: ctx.t("complaint.public.too_many").into(),
-            retry_after_secs,
-        });
-    }
+    .await?;
     let missing = || AppError::NotFound(ctx.t("rating.not_found").into());
-    let token = read_token(token).ok_or_else(missing)?;
+    let token = super::read_link_token(token).ok_or_else(missing)?;
     if !input.website.trim().is_empty() {
         tracing::info!("rating form with the honeypot filled: dropped");
         return Ok(());
