@@ -652,6 +652,15 @@ impl Db {
             .map(|_| ())
     }
 
+    /// The pool's connections, open and idle: for a report when something waits too long.
+    pub fn pool_state(&self) -> String {
+        let (size, idle) = match self {
+            Db::Sqlite(p) => (p.size(), p.num_idle()),
+            Db::Postgres(p) => (p.size(), p.num_idle()),
+        };
+        format!("{size} connections open, {idle} idle")
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite(p) => p.close().await,

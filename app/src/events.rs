@@ -128,19 +128,32 @@ impl EventHub {
         let _ = self.sender.send(event);
     }
 
-    /// On PostgreSQL: `LISTEN` in the background and feed the broadcast; reconnects on
-    /// its own if the connection drops.
+    /// On PostgreSQL: `LISTEN` in the background and feed the broadcast until the hub is
+    /// closed; reconnects on its own if the connection drops. The listener has a
+    /// connection of its own, outside the application's pool: it holds it for the
+    /// server's life, and closing the pool waits for every connection the pool lent.
     pub async fn listen(&self, db: &Db) -> Result<(), sqlx::Error> {
         let Db::Postgres(pool) = db else {
             return Ok(());
         };
-        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+        let own = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect_with((*pool.connect_options()).clone())
+            .await?;
+        let mut listener = sqlx::postgres::PgListener::connect_with(&own).await?;
         listener.listen(CHANNEL).await?;
         self.via_database.store(true, Ordering::Relaxed);
         let hub = self.clone();
+        let closed = self.closed();
         tokio::spawn(async move {
+            tokio::pin!(closed);
             loop {
-                match listener.recv().await {
+                let heard = tokio::select! {
+                    _ = &mut closed => break,
+                    heard = listener.recv() => heard,
+                };
+                match heard {
                     Ok(n) => match serde_json::from_str::<Event>(n.payload()) {
                         Ok(event) => hub.deliver(event),
                         Err(e) => tracing::warn!(error = %e, "unreadable event notification"),
@@ -151,6 +164,8 @@ impl EventHub {
                     }
                 }
             }
+            drop(listener);
+            own.close().await;
         });
         Ok(())
     }

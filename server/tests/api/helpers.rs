@@ -307,6 +307,52 @@ impl Drop for ServerProcess {
     }
 }
 
+/// How long one test may run before it is failed rather than left to hang the suite.
+const TEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Runs `body` on a fresh application of `kind`: failed (with the pool's state) if it
+/// runs past [`TEST_LIMIT`]; a PostgreSQL test's database is dropped once it has passed,
+/// so a run of the suite leaves no databases behind.
+pub async fn run_test<F, Fut>(kind: DbKind, body: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let Some(app) = spawn_app(kind).await else {
+        return;
+    };
+    let db = app.db.clone();
+    let database = app.database.clone();
+    if tokio::time::timeout(TEST_LIMIT, body(app)).await.is_err() {
+        panic!(
+            "the test ran past {} s; the pool then: {}",
+            TEST_LIMIT.as_secs(),
+            db.pool_state()
+        );
+    }
+    if let DbUrl::Postgres(url) = database {
+        drop_database(&url).await;
+    }
+}
+
+/// Drops a test database, ending the connections the application still holds.
+async fn drop_database(url: &str) {
+    let Ok(base) = std::env::var("FORECOURT_TEST_PG") else {
+        return;
+    };
+    let Some((_, name)) = url.rsplit_once('/') else {
+        return;
+    };
+    let admin = Db::connect(&DbUrl::parse(&base).expect("FORECOURT_TEST_PG is a URL"))
+        .await
+        .expect("connect to the test PostgreSQL server");
+    sql(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .expect("drop the test database");
+    admin.close().await;
+}
+
 #[macro_export]
 macro_rules! both_dbs {
     ($name:ident, |$app:ident| $body:expr) => {
@@ -320,19 +366,12 @@ macro_rules! both_dbs {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                if let Some(app) = $crate::helpers::spawn_app($crate::helpers::DbKind::Sqlite).await
-                {
-                    run(app).await;
-                }
+                $crate::helpers::run_test($crate::helpers::DbKind::Sqlite, run).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(app) =
-                    $crate::helpers::spawn_app($crate::helpers::DbKind::Postgres).await
-                {
-                    run(app).await;
-                }
+                $crate::helpers::run_test($crate::helpers::DbKind::Postgres, run).await;
             }
         }
     };
