@@ -11,7 +11,7 @@ use axum::{
     serve::ListenerExt,
     Json, Router,
 };
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tower_http::{
     compression::CompressionLayer,
@@ -243,9 +243,19 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests under way");
 }
 
+/// The app's routes, worked out once per process. Working them out renders the app with
+/// resource loading switched off for the whole process (a global flag in Leptos): a
+/// resource first polled meanwhile, by a page being served, would never load. Once, before
+/// anything is served, nothing can be caught in it — however many applications a process
+/// builds (the tests build one per test).
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let site_root = state.leptos_options.site_root.to_string();
 
     let static_files = Router::new()
