@@ -5,12 +5,13 @@
 //! An order's `ETag` is its version in quotes (`"3"`). A change (`PUT`) must send it back
 //! as `If-Match`: without it the answer is 428, with an old one 412 naming the version now.
 //!
-//! `POST /orders` with an `Idempotency-Key` claims the key for the caller first, in its
-//! own short transaction, by inserting a pending row (status 0) under the table's primary
-//! key: of two requests with one key, exactly one inserts it and creates the order; the
-//! other finds the row — still pending (409) or done (the first answer again). A creation
-//! that fails gives the key back, so a retry may proceed. Keys older than a day are
-//! ignored and purged ([`purge_idempotency_keys`]).
+//! `POST /orders` with an `Idempotency-Key` records the key for the caller in the
+//! transaction that creates the order, with the answer: the key's row is inserted under
+//! the table's primary key before the order is written, so of two requests with one key
+//! exactly one inserts it (the other waits for it, then finds it taken) and creates the
+//! order; the other answers with the first answer again. A creation that fails rolls the
+//! key back with it, so a retry may proceed. Keys older than a day are ignored and purged
+//! ([`purge_idempotency_keys`]).
 
 use super::{
     domain::{
@@ -23,7 +24,7 @@ use super::{
 };
 use crate::{
     ctx::Ctx,
-    db::{sql, Db, DbResult},
+    db::{sql, Db, DbResult, Tx},
     error::AppError,
     rest::{ApiError, ApiJson, ApiPath, ApiQuery, ApiRouter, Problem, PROBLEM},
 };
@@ -311,97 +312,77 @@ fn key_owner(ctx: &Ctx) -> Result<String, AppError> {
     })
 }
 
-/// What claiming a key found.
-enum Claim {
-    /// The key is this request's: go on and create.
-    Mine,
-    /// The key answered already: its status and body.
-    Done(u16, String),
+/// An `Idempotency-Key` as this request uses it: whose, which, and the body's hash.
+struct Key {
+    owner: String,
+    key: String,
+    hash: String,
 }
 
-/// Claims `key` for this request: inserts the pending row in its own short transaction
-/// (after dropping the caller's row of that key if it outlived [`KEY_TTL_MS`]). When the
-/// row exists already: another body under the key is 422, a request still under way 409,
-/// a finished one its answer.
-async fn claim(ctx: &Ctx, owner: &str, key: &str, hash: &str) -> Result<Claim, AppError> {
-    let in_progress = || AppError::Conflict(ctx.t("order.idempotency_in_progress").into());
-    // A row given back between our insert and our read: try again, a few times.
-    for _ in 0..3 {
-        let now = ctx.now_ms();
-        let mut tx = ctx.db().begin().await?;
-        sql("DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2 AND created_at < $3")
-            .bind(owner)
-            .bind(key)
-            .bind(now - KEY_TTL_MS)
-            .execute(&mut tx)
-            .await?;
-        let inserted = sql(
-            "INSERT INTO idempotency_keys (principal, key, request_hash, status, body, created_at)
-             VALUES ($1, $2, $3, 0, '', $4)",
-        )
-        .bind(owner)
-        .bind(key)
-        .bind(hash)
-        .bind(now)
-        .execute(&mut tx)
-        .await;
-        match inserted {
-            Ok(_) => {
-                tx.commit().await?;
-                return Ok(Claim::Mine);
-            }
-            Err(e) if e.is_unique_violation() => {
-                let _ = tx.rollback().await;
-            }
-            Err(e) => return Err(e.into()),
-        }
-        let row: Option<(String, i64, String)> =
-            sql("SELECT request_hash, status, body FROM idempotency_keys
-             WHERE principal = $1 AND key = $2 AND created_at >= $3")
-            .bind(owner)
-            .bind(key)
-            .bind(now - KEY_TTL_MS)
-            .fetch_optional(ctx.db())
-            .await?;
-        match row {
-            None => continue,
-            Some((h, _, _)) if h != hash => {
-                return Err(AppError::invalid(
-                    KEY_HEADER,
-                    ctx.t("order.idempotency_key_reused"),
-                ))
-            }
-            Some((_, 0, _)) => return Err(in_progress()),
-            Some((_, status, body)) => {
-                return Ok(Claim::Done(u16::try_from(status).unwrap_or(200), body))
-            }
-        }
+/// The answer already given under `key`, if any: another body under the key is 422, a
+/// request still under way 409, a finished one its answer.
+async fn answered(ctx: &Ctx, k: &Key) -> Result<Option<Response>, AppError> {
+    let row: Option<(String, i64, String)> =
+        sql("SELECT request_hash, status, body FROM idempotency_keys
+         WHERE principal = $1 AND key = $2 AND created_at >= $3")
+        .bind(&k.owner)
+        .bind(&k.key)
+        .bind(ctx.now_ms() - KEY_TTL_MS)
+        .fetch_optional(ctx.db())
+        .await?;
+    match row {
+        None => Ok(None),
+        Some((h, _, _)) if h != k.hash => Err(AppError::invalid(
+            KEY_HEADER,
+            ctx.t("order.idempotency_key_reused"),
+        )),
+        Some((_, 0, _)) => Err(in_progress(ctx)),
+        Some((_, status, body)) => Ok(Some(created_answer(
+            u16::try_from(status).unwrap_or(201),
+            body,
+            true,
+        ))),
     }
-    Err(in_progress())
 }
 
-/// Records the answer under the claimed key.
-async fn finish(db: &Db, owner: &str, key: &str, status: u16, body: &str) -> DbResult<()> {
+fn in_progress(ctx: &Ctx) -> AppError {
+    AppError::Conflict(ctx.t("order.idempotency_in_progress").into())
+}
+
+/// Takes `key` in `tx` (after dropping the caller's row of that key if it outlived
+/// [`KEY_TTL_MS`]): `false` when another request holds it. A request with the same key
+/// whose transaction is still open makes this wait for its end.
+async fn claim(ctx: &Ctx, tx: &mut Tx, k: &Key) -> DbResult<bool> {
+    let now = ctx.now_ms();
+    sql("DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2 AND created_at < $3")
+        .bind(&k.owner)
+        .bind(&k.key)
+        .bind(now - KEY_TTL_MS)
+        .execute(&mut *tx)
+        .await?;
+    let inserted = sql(
+        "INSERT INTO idempotency_keys (principal, key, request_hash, status, body, created_at)
+         VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (principal, key) DO NOTHING",
+    )
+    .bind(&k.owner)
+    .bind(&k.key)
+    .bind(&k.hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(inserted == 1)
+}
+
+/// Records the answer under the key taken in `tx`.
+async fn finish(tx: &mut Tx, k: &Key, status: u16, body: &str) -> DbResult<()> {
     sql("UPDATE idempotency_keys SET status = $1, body = $2 WHERE principal = $3 AND key = $4")
         .bind(i64::from(status))
         .bind(body)
-        .bind(owner)
-        .bind(key)
-        .execute(db)
+        .bind(&k.owner)
+        .bind(&k.key)
+        .execute(tx)
         .await
         .map(drop)
-}
-
-/// Gives the key back after a creation that failed, so a retry may proceed.
-async fn give_back(db: &Db, owner: &str, key: &str) {
-    let res = sql("DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2 AND status = 0")
-        .bind(owner)
-        .bind(key)
-        .execute(db)
-        .await;
-    if let Err(e) = res {
-        tracing::warn!(error = %e, "an idempotency key was not given back");
-    }
 }
 
 /// The answer to a creation: its status and JSON body as sent, with the order's
@@ -451,8 +432,9 @@ struct NewOrder {
 /// Enters an order (a draft, or submitted with `submit: true`). With an
 /// `Idempotency-Key`, a retry of the same request (same key, same body) is answered with
 /// the first answer again, `Idempotent-Replayed: true`, and creates nothing; the same key
-/// with another body is 422; the same request still under way is 409. Keys are the
-/// caller's own and are kept for 24 hours.
+/// with another body is 422; a retry sent while the first is under way waits for it and
+/// gets its answer. Keys are the caller's own and are kept for 24 hours. 409: the vehicle
+/// is held by another order.
 #[utoipa::path(post, path = "/orders", tag = "orders",
     params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 100, pattern = "^[ -~]+$",
             description = "1 to 100 printable ASCII characters, new for each order (a UUID): a retry with the same key and body creates nothing twice")),
@@ -463,90 +445,69 @@ struct NewOrder {
               (status = 403, body = Problem, content_type = "application/problem+json",
                example = json!(forbidden_role_example())),
               (status = 409, body = Problem, content_type = "application/problem+json",
-               example = json!(in_progress_example())),
+               example = json!(vehicle_taken_example())),
               (status = 422, body = Problem, content_type = "application/problem+json",
                example = json!(invalid_example("Idempotency-Key", "This Idempotency-Key was used with a different request body; use a new key")))))]
 async fn create_order(ctx: Ctx, headers: HeaderMap, body: Hashed<NewOrder>) -> Answer {
     let Hashed { value: new, hash } = body;
-    let Some(key) = idempotency_key(&ctx, &headers)? else {
-        let d = enter(&ctx, &new).await?;
-        let body = serde_json::to_string(&d).map_err(AppError::internal)?;
-        return Ok(created_answer(201, body, false));
+    let key = match idempotency_key(&ctx, &headers)? {
+        Some(key) => Some(Key {
+            owner: key_owner(&ctx)?,
+            key,
+            hash,
+        }),
+        None => None,
     };
-    let owner = key_owner(&ctx)?;
-    // Run to the end even if the caller hangs up: the key must not stay claimed by a
-    // request nobody finishes.
-    let task = {
-        let ctx = ctx.clone();
-        let (owner, key) = (owner.clone(), key.clone());
-        tokio::spawn(
-            async move {
-                match claim(&ctx, &owner, &key, &hash).await? {
-                    Claim::Done(status, body) => return Ok(created_answer(status, body, true)),
-                    Claim::Mine => {}
-                }
-                let d = match enter(&ctx, &new).await {
-                    Ok(d) => d,
-                    Err(Entry::NotCreated(e)) => {
-                        give_back(ctx.db(), &owner, &key).await;
-                        return Err(e.into());
-                    }
-                    // The order exists: the key stays claimed, so a retry creates no
-                    // second one (it is told the request is under way).
-                    Err(Entry::Unread(e)) => return Err(e.into()),
-                };
-                let body = serde_json::to_string(&d).map_err(AppError::internal)?;
-                if let Err(e) = finish(ctx.db(), &owner, &key, 201, &body).await {
-                    tracing::warn!(error = %e, "an idempotent answer was not recorded");
-                }
-                Ok::<_, Refusal>(created_answer(201, body, false))
-            }
-            .in_current_span(),
-        )
-    };
-    match task.await {
-        Ok(answer) => answer,
-        Err(e) => {
-            give_back(ctx.db(), &owner, &key).await;
-            Err(AppError::internal(e).into())
-        }
-    }
-}
-
-/// Why an entry failed: before the order was created, or after (reading it back).
-enum Entry {
-    NotCreated(AppError),
-    Unread(AppError),
-}
-
-impl From<Entry> for Refusal {
-    fn from(e: Entry) -> Self {
-        match e {
-            Entry::NotCreated(e) | Entry::Unread(e) => Refusal::App(e),
-        }
-    }
-}
-
-/// Creates the order and reads it back as the caller sees it — or, for a caller who may
-/// not look orders up (a salesperson's key acts for no salesperson), as it was just
-/// entered.
-async fn enter(ctx: &Ctx, new: &NewOrder) -> Result<OrderDetail, Entry> {
-    let id = service::orders::create(ctx, &new.order, new.submit)
+    // Run to the end even if the caller hangs up: the transaction then ends by itself,
+    // committed or rolled back, rather than where the request was dropped.
+    tokio::spawn(async move { enter(&ctx, &new, key.as_ref()).await }.in_current_span())
         .await
-        .map_err(Entry::NotCreated)?;
-    match service::orders::get(ctx, id).await {
-        Ok(d) => Ok(d),
-        Err(AppError::Forbidden(_)) => {
-            let row = service::orders::load(ctx.db(), id)
-                .await
-                .map_err(|e| Entry::Unread(e.into()))?
-                .ok_or_else(|| Entry::Unread(AppError::internal("a new order is missing")))?;
-            service::orders::detail(ctx.db(), row)
-                .await
-                .map_err(Entry::Unread)
+        .map_err(AppError::internal)?
+}
+
+/// Creates the order — with a key, once — and answers with it as entered (whoever the
+/// caller is: a salesperson's key acts for no salesperson and could not look it up).
+async fn enter(ctx: &Ctx, new: &NewOrder, key: Option<&Key>) -> Answer {
+    if let Some(k) = key {
+        if let Some(answer) = answered(ctx, k).await? {
+            return Ok(answer);
         }
-        Err(e) => Err(Entry::Unread(e)),
     }
+    let entry = match service::orders::prepare(ctx, &new.order, new.submit).await {
+        Ok(entry) => entry,
+        Err(e) => {
+            // A request with this key may have finished meanwhile (and now holds the
+            // vehicle this one names): then its answer, not this refusal.
+            if let Some(k) = key {
+                if let Some(answer) = answered(ctx, k).await? {
+                    return Ok(answer);
+                }
+            }
+            return Err(e.into());
+        }
+    };
+    let mut tx = ctx.db().begin().await.map_err(AppError::from)?;
+    if let Some(k) = key {
+        if !claim(ctx, &mut tx, k).await.map_err(AppError::from)? {
+            // Another request with this key got there first: its answer.
+            drop(tx);
+            return Ok(answered(ctx, k).await?.ok_or_else(|| in_progress(ctx))?);
+        }
+    }
+    let (id, events) = service::orders::create_in(ctx, &mut tx, entry).await?;
+    let row = service::orders::load(&mut tx, id)
+        .await
+        .map_err(AppError::from)?
+        .ok_or_else(|| AppError::internal("a new order is missing"))?;
+    let d = service::orders::detail(&mut tx, row).await?;
+    let body = serde_json::to_string(&d).map_err(AppError::internal)?;
+    if let Some(k) = key {
+        finish(&mut tx, k, 201, &body)
+            .await
+            .map_err(AppError::from)?;
+    }
+    service::orders::commit(ctx, tx, events).await?;
+    Ok(created_answer(201, body, false))
 }
 
 /// One order with its extra lines, payments, approval decisions and the levels it needs;
@@ -1169,15 +1130,6 @@ fn level_decided_example() -> Value {
         "conflict",
         "Conflict",
         "Someone else just decided this level; reload to see it",
-    )
-}
-
-fn in_progress_example() -> Value {
-    problem_example(
-        409,
-        "conflict",
-        "Conflict",
-        "The same request is still being processed; try again in a moment",
     )
 }
 

@@ -14,7 +14,7 @@ use crate::{
     auth::{Action, Principal},
     clock,
     ctx::Ctx,
-    db::{sql, Db, DbResult, Exec, Tx, Val, Where},
+    db::{sql, DbResult, Exec, Tx, Val, Where},
     domain::Role,
     error::{AppError, OrTaken},
     events::Event,
@@ -537,7 +537,32 @@ async fn event_for(
 /// required); for a submitted order, until the order ends.
 #[tracing::instrument(name = "orders.create", skip_all, fields(submit))]
 pub async fn create(ctx: &Ctx, input: &OrderInput, submit: bool) -> Result<i64, AppError> {
-    let p = ctx.require(Action::EditOrders)?;
+    let entry = prepare(ctx, input, submit).await?;
+    let mut tx = ctx.db().begin().await?;
+    let (id, events) = create_in(ctx, &mut tx, entry).await?;
+    announce(ctx, tx, events).await?;
+    Ok(id)
+}
+
+/// An order entry checked against what is stored, ready to be written.
+pub(crate) struct Entry {
+    p: Principal,
+    c: CheckedOrder,
+    spec: Spec,
+    store_id: i64,
+    store_code: String,
+    salesperson: Option<i64>,
+    submit: bool,
+}
+
+/// Checks an entry and reads what it names (customer, store, catalogue, vehicle) before
+/// any transaction: everything [`create`] refuses on input is refused here.
+pub(crate) async fn prepare(
+    ctx: &Ctx,
+    input: &OrderInput,
+    submit: bool,
+) -> Result<Entry, AppError> {
+    let p = ctx.require(Action::EditOrders)?.clone();
     let c = input.check(ctx.lang())?;
     let customer = crate::crm::service::customers::get(ctx, c.customer_id)
         .await
@@ -553,7 +578,7 @@ pub async fn create(ctx: &Ctx, input: &OrderInput, submit: bool) -> Result<i64, 
     let Some(store_code) = store_code.filter(|_| p.can_access_store(store_id)) else {
         return Err(AppError::invalid("store_id", ctx.t("order.bad_store")));
     };
-    let spec = resolve(ctx, p, &c, None).await?;
+    let spec = resolve(ctx, &p, &c, None).await?;
     if spec.car.is_some() && !submit && c.totals.paid == 0 {
         return Err(AppError::invalid(
             "deposit",
@@ -565,10 +590,37 @@ pub async fn create(ctx: &Ctx, input: &OrderInput, submit: bool) -> Result<i64, 
     } else {
         customer.owner_id.or(p.user_id)
     };
+    Ok(Entry {
+        p,
+        c,
+        spec,
+        store_id,
+        store_code,
+        salesperson,
+        submit,
+    })
+}
+
+/// Writes a prepared entry in `tx`: the order numbered, its lines and deposit, the
+/// vehicle held, the audit entry, and — with `submit` — the approval round. Returns the
+/// order's id and the events to announce once `tx` commits ([`commit`]).
+pub(crate) async fn create_in(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    entry: Entry,
+) -> Result<(i64, Vec<Event>), AppError> {
+    let Entry {
+        p,
+        c,
+        spec,
+        store_id,
+        store_code,
+        salesperson,
+        submit,
+    } = entry;
     let now = ctx.now_ms();
     let t = c.totals;
-    let mut tx = ctx.db().begin().await?;
-    let number = next_number(&mut tx, store_id, &store_code, now).await?;
+    let number = next_number(&mut *tx, store_id, &store_code, now).await?;
     let id: i64 = sql(
         "INSERT INTO orders (number, store_id, customer_id, salesperson_id, created_by, status, model_id,
                              trim_id, color_id, list_price, discount, discount_bp, discount_kind,
@@ -598,9 +650,9 @@ pub async fn create(ctx: &Ctx, input: &OrderInput, submit: bool) -> Result<i64, 
     .bind(&c.notes)
     .bind(now)
     .bind(&p.display_name)
-    .scalar(&mut tx)
+    .scalar(&mut *tx)
     .await?;
-    write_extras(&mut tx, id, &c).await?;
+    write_extras(&mut *tx, id, &c).await?;
     if let Some(d) = c.deposit {
         sql(
             "INSERT INTO order_payments (order_id, amount, method, paid_at, note, created_by)
@@ -612,17 +664,17 @@ pub async fn create(ctx: &Ctx, input: &OrderInput, submit: bool) -> Result<i64, 
         .bind(now)
         .bind(ctx.t("order.deposit_note"))
         .bind(&p.display_name)
-        .execute(&mut tx)
+        .execute(&mut *tx)
         .await?;
     }
     let mut stock = StockChange::default();
     if let Some(car) = &spec.car {
         let until = (!submit).then_some(now + HOLD_MS);
-        hold(ctx, &mut tx, id, &number, car, until).await?;
+        hold(ctx, &mut *tx, id, &number, car, until).await?;
         stock.add(car.store_id, car.warehouse_id);
     }
     ctx.audit(
-        &mut tx,
+        &mut *tx,
         AuditEntry::new("order.create", "order", id)
             .store(Some(store_id))
             .after(&json!({
@@ -641,17 +693,21 @@ pub async fn create(ctx: &Ctx, input: &OrderInput, submit: bool) -> Result<i64, 
             })),
     )
     .await?;
-    let row = load(&mut tx, id)
+    let row = load(&mut *tx, id)
         .await?
         .ok_or_else(|| AppError::internal("a new order is missing"))?;
     let status = if submit {
-        submit_in(ctx, &mut tx, &row).await?
+        submit_in(ctx, &mut *tx, &row).await?
     } else {
         OrderStatus::Draft
     };
-    let event = event_for(&mut tx, &row, status, p.user_id).await?;
-    announce(ctx, tx, vec![event, stock.event()]).await?;
-    Ok(id)
+    let event = event_for(&mut *tx, &row, status, p.user_id).await?;
+    Ok((id, vec![event, stock.event()]))
+}
+
+/// Commits `tx` and announces its events (on PostgreSQL they go out with the commit).
+pub(crate) async fn commit(ctx: &Ctx, tx: Tx, events: Vec<Event>) -> Result<(), AppError> {
+    announce(ctx, tx, events).await
 }
 
 /// Puts a draft (or a rejected order, back from its author) before the approvers: a new
@@ -730,27 +786,31 @@ pub async fn get(ctx: &Ctx, id: i64) -> Result<OrderDetail, AppError> {
 }
 
 /// What [`get`] shows of an order, whoever asks (the caller's check is [`open`]'s).
-pub(crate) async fn detail(db: &Db, order: OrderRow) -> Result<OrderDetail, AppError> {
+pub(crate) async fn detail<'e>(
+    exec: impl Into<Exec<'e>>,
+    order: OrderRow,
+) -> Result<OrderDetail, AppError> {
+    let mut db = exec.into();
     let id = order.id;
     let extras: Vec<ExtraRow> = sql(
         "SELECT position, kind, description, price FROM order_extras WHERE order_id = $1 ORDER BY position",
     )
     .bind(id)
-    .fetch_all(db)
+    .fetch_all(db.reborrow())
     .await?;
     let payments: Vec<PaymentRow> = sql(
         "SELECT id, amount, method, paid_at, note, created_by FROM order_payments
          WHERE order_id = $1 ORDER BY id",
     )
     .bind(id)
-    .fetch_all(db)
+    .fetch_all(db.reborrow())
     .await?;
     let approvals: Vec<ApprovalRow> = sql(
         "SELECT round, level, role, decision, decided_by, decided_by_name, comment, carried, decided_at
          FROM order_approvals WHERE order_id = $1 ORDER BY round, level",
     )
     .bind(id)
-    .fetch_all(db)
+    .fetch_all(db.reborrow())
     .await?;
     let required_levels = levels_of(db, id).await?;
     let decided: Vec<u8> = approvals
