@@ -160,6 +160,34 @@ test('a follow-up planned elsewhere shows in the badge and 今日 without a relo
   await other.close();
 });
 
+test('follow-ups coming due together make one notice that counts them', async ({ page, context, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, 'notices need JavaScript');
+  const mobile = freshMobile();
+  await login(page, 'sh.sales2');
+  await gotoHydrated(page, '/crm/follow-ups?view=today');
+  await expect(page.locator('body[data-live="on"]')).toBeAttached({ timeout: 10_000 });
+
+  const other = await context.newPage();
+  await createCustomer(other, `同时${mobile.slice(-4)}`, mobile);
+  const customerId = new URL(other.url()).pathname.split('/').pop()!;
+  const due = shanghaiIn(8);
+  for (const goal of [`甲 ${mobile}`, `乙 ${mobile}`, `丙 ${mobile}`]) {
+    const res = await other.request.post('/sfn/crm/plan_follow_up', {
+      form: { customer_id: customerId, due, channel: 'call', goal },
+      headers: { accept: 'application/json' },
+    });
+    expect(res.status()).toBe(200);
+  }
+  await expect(page.getByTestId('follow-up').filter({ hasText: `丙 ${mobile}` })).toBeVisible();
+
+  // One notice, counting all three, leading to the list rather than one customer.
+  const notice = page.getByTestId('due-notice').filter({ hasText: '共 3 项跟进到期' });
+  await expect(notice).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('due-notice')).toHaveCount(1);
+  await expect(notice.getByRole('link')).toHaveAttribute('href', '/crm/follow-ups');
+  await other.close();
+});
+
 test('the customer search answers while typing, and keeps the search in the address', async ({ page, javaScriptEnabled }) => {
   test.skip(!javaScriptEnabled, 'without JavaScript the search button is the way (tested above)');
   const mobile = freshMobile();

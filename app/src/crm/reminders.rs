@@ -82,6 +82,33 @@ fn announce(task: &super::domain::follow_up::FollowUpRow) {
     let title = lang.t("follow_up.due_notice");
     let body = format!("{} · {}", task.customer_name, task.goal);
     if let Some(container) = document.get_element_by_id(NOTICES_ID) {
+        // Tasks coming due together make one notice that counts them, not a stack of
+        // notices over the page.
+        let shown = container
+            .query_selector("[data-testid='due-notice']")
+            .ok()
+            .flatten();
+        let gather = |notice: &web_sys::Element| -> Result<(), wasm_bindgen::JsValue> {
+            let count = notice
+                .get_attribute("data-count")
+                .and_then(|c| c.parse::<u32>().ok())
+                .unwrap_or(1)
+                + 1;
+            notice.set_attribute("data-count", &count.to_string())?;
+            if let Some(text) = notice.query_selector("p")? {
+                text.set_text_content(None);
+                let strong = document.create_element("strong")?;
+                strong.set_text_content(Some(title));
+                text.append_child(&strong)?;
+                let many = lang.tf("follow_up.due_many", &[("n", &count.to_string())]);
+                text.append_with_str_1(&format!(" {many}"))?;
+            }
+            if let Some(open) = notice.query_selector("a")? {
+                open.set_attribute("href", "/crm/follow-ups")?;
+                open.set_text_content(Some(lang.t("follow_up.open_list")));
+            }
+            Ok(())
+        };
         let build = || -> Result<(), wasm_bindgen::JsValue> {
             let notice = document.create_element("div")?;
             notice.set_class_name("notice");
@@ -112,7 +139,10 @@ fn announce(task: &super::domain::follow_up::FollowUpRow) {
             crate::components::live::after(NOTICE_MS, move || stale.remove());
             Ok(())
         };
-        let _ = build();
+        let _ = match shown {
+            Some(notice) => gather(&notice),
+            None => build(),
+        };
     }
     if notifications_supported()
         && web_sys::Notification::permission() == web_sys::NotificationPermission::Granted
