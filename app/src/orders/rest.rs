@@ -506,7 +506,7 @@ async fn enter(ctx: &Ctx, new: &NewOrder, key: Option<&Key>) -> Answer {
             .await
             .map_err(AppError::from)?;
     }
-    service::orders::commit(ctx, tx, events).await?;
+    service::orders::announce(ctx, tx, events).await?;
     Ok(created_answer(201, body, false))
 }
 

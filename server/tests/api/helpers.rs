@@ -68,14 +68,7 @@ async fn fresh_database(kind: DbKind, dir: &std::path::Path) -> Option<DbUrl> {
                 return None;
             };
             let name = format!("fc_test_{}", unique());
-            let admin = Db::connect(&DbUrl::parse(&base).expect("FORECOURT_TEST_PG is a URL"))
-                .await
-                .expect("connect to the test PostgreSQL server");
-            sql(format!("CREATE DATABASE {name}"))
-                .execute(&admin)
-                .await
-                .expect("create a test database");
-            admin.close().await;
+            on_server(&base, format!("CREATE DATABASE {name}")).await;
             let (prefix, _) = base.rsplit_once('/').expect("URL has a database path");
             Some(DbUrl::Postgres(format!("{prefix}/{name}")))
         }
@@ -343,13 +336,23 @@ async fn drop_database(url: &str) {
     let Some((_, name)) = url.rsplit_once('/') else {
         return;
     };
-    let admin = Db::connect(&DbUrl::parse(&base).expect("FORECOURT_TEST_PG is a URL"))
+    on_server(
+        &base,
+        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+    )
+    .await;
+}
+
+/// Runs one statement on the test PostgreSQL server `base` (creating or dropping a test
+/// database), on a connection of its own.
+async fn on_server(base: &str, statement: String) {
+    let admin = Db::connect(&DbUrl::parse(base).expect("FORECOURT_TEST_PG is a URL"))
         .await
         .expect("connect to the test PostgreSQL server");
-    sql(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    sql(statement.clone())
         .execute(&admin)
         .await
-        .expect("drop the test database");
+        .unwrap_or_else(|e| panic!("{statement}: {e}"));
     admin.close().await;
 }
 

@@ -499,9 +499,9 @@ async fn write_extras(tx: &mut Tx, id: i64, c: &CheckedOrder) -> DbResult<()> {
     Ok(())
 }
 
-/// Announces an order change and, when vehicles moved, the stock change: staged in the
-/// transaction, sent once it commits.
-async fn announce(ctx: &Ctx, mut tx: Tx, events: Vec<Event>) -> Result<(), AppError> {
+/// Commits `tx` and announces its order change and, when vehicles moved, the stock
+/// change: staged in the transaction, sent once it commits.
+pub(crate) async fn announce(ctx: &Ctx, mut tx: Tx, events: Vec<Event>) -> Result<(), AppError> {
     for e in &events {
         ctx.events().stage(&mut tx, e).await?;
     }
@@ -603,7 +603,7 @@ pub(crate) async fn prepare(
 
 /// Writes a prepared entry in `tx`: the order numbered, its lines and deposit, the
 /// vehicle held, the audit entry, and — with `submit` — the approval round. Returns the
-/// order's id and the events to announce once `tx` commits ([`commit`]).
+/// order's id and the events to announce once `tx` commits ([`announce`]).
 pub(crate) async fn create_in(
     ctx: &Ctx,
     tx: &mut Tx,
@@ -703,11 +703,6 @@ pub(crate) async fn create_in(
     };
     let event = event_for(&mut *tx, &row, status, p.user_id).await?;
     Ok((id, vec![event, stock.event()]))
-}
-
-/// Commits `tx` and announces its events (on PostgreSQL they go out with the commit).
-pub(crate) async fn commit(ctx: &Ctx, tx: Tx, events: Vec<Event>) -> Result<(), AppError> {
-    announce(ctx, tx, events).await
 }
 
 /// Puts a draft (or a rejected order, back from its author) before the approvers: a new
