@@ -585,8 +585,11 @@ impl Db {
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));
+                // An in-process connection cannot go away underneath the pool: the ping
+                // before each acquire would only cost a round trip to its thread.
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
+                    .test_before_acquire(false)
                     .connect_with(opts)
                     .await?;
                 Ok(Db::Sqlite(pool))

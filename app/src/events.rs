@@ -100,16 +100,34 @@ impl EventHub {
     /// Inside the changing transaction: on PostgreSQL, queue the notification (sent at
     /// commit, dropped on rollback). Elsewhere nothing happens until [`Self::committed`].
     pub async fn stage(&self, tx: &mut Tx, event: &Event) -> Result<(), DbError> {
-        if event.store_ids.is_empty() || !matches!(tx, Tx::Postgres(_)) || !self.listening() {
+        self.stage_all(tx, std::slice::from_ref(event)).await
+    }
+
+    /// [`Self::stage`] for several events, in one statement.
+    pub async fn stage_all(&self, tx: &mut Tx, events: &[Event]) -> Result<(), DbError> {
+        if !matches!(tx, Tx::Postgres(_)) || !self.listening() {
             return Ok(());
         }
-        let payload = serde_json::to_string(event).unwrap_or_default();
-        sql("SELECT CAST(1 AS BIGINT) FROM (SELECT pg_notify($1, $2)) AS n")
-            .bind(CHANNEL)
-            .bind(payload)
-            .scalar::<i64>(tx)
-            .await
-            .map(|_| ())
+        let payloads: Vec<String> = events
+            .iter()
+            .filter(|e| !e.store_ids.is_empty())
+            .map(|e| serde_json::to_string(e).unwrap_or_default())
+            .collect();
+        if payloads.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<String> = (0..payloads.len())
+            .map(|i| format!("(CAST(${} AS TEXT))", i + 2))
+            .collect();
+        let mut q = sql(format!(
+            "SELECT COUNT(pg_notify($1, p)) FROM (VALUES {}) AS v(p)",
+            rows.join(", ")
+        ))
+        .bind(CHANNEL);
+        for p in payloads {
+            q = q.bind(p);
+        }
+        q.scalar::<i64>(tx).await.map(|_| ())
     }
 
     /// After the commit: announce in this process, unless the database does it.

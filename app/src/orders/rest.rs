@@ -349,28 +349,26 @@ fn in_progress(ctx: &Ctx) -> AppError {
     AppError::Conflict(ctx.t("order.idempotency_in_progress").into())
 }
 
-/// Takes `key` in `tx` (after dropping the caller's row of that key if it outlived
-/// [`KEY_TTL_MS`]): `false` when another request holds it. A request with the same key
+/// Takes `key` in `tx` — a row of that key that outlived [`KEY_TTL_MS`] is taken over —
+/// in one statement: `false` when another request holds it. A request with the same key
 /// whose transaction is still open makes this wait for its end.
 async fn claim(ctx: &Ctx, tx: &mut Tx, k: &Key) -> DbResult<bool> {
     let now = ctx.now_ms();
-    sql("DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2 AND created_at < $3")
-        .bind(&k.owner)
-        .bind(&k.key)
-        .bind(now - KEY_TTL_MS)
-        .execute(&mut *tx)
-        .await?;
-    let inserted = sql(
+    let taken = sql(
         "INSERT INTO idempotency_keys (principal, key, request_hash, status, body, created_at)
-         VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (principal, key) DO NOTHING",
+         VALUES ($1, $2, $3, 0, '', $4)
+         ON CONFLICT (principal, key) DO UPDATE
+         SET request_hash = excluded.request_hash, status = 0, body = '', created_at = excluded.created_at
+         WHERE idempotency_keys.created_at < $5",
     )
     .bind(&k.owner)
     .bind(&k.key)
     .bind(&k.hash)
     .bind(now)
+    .bind(now - KEY_TTL_MS)
     .execute(&mut *tx)
     .await?;
-    Ok(inserted == 1)
+    Ok(taken == 1)
 }
 
 /// Records the answer under the key taken in `tx`.
@@ -468,16 +466,11 @@ async fn create_order(ctx: Ctx, headers: HeaderMap, body: Hashed<NewOrder>) -> A
 /// Creates the order — with a key, once — and answers with it as entered (whoever the
 /// caller is: a salesperson's key acts for no salesperson and could not look it up).
 async fn enter(ctx: &Ctx, new: &NewOrder, key: Option<&Key>) -> Answer {
-    if let Some(k) = key {
-        if let Some(answer) = answered(ctx, k).await? {
-            return Ok(answer);
-        }
-    }
+    // A retry is answered where its key is found taken: after a refusal (the first
+    // request holds the vehicle this one names) or at the claim.
     let entry = match service::orders::prepare(ctx, &new.order, new.submit).await {
         Ok(entry) => entry,
         Err(e) => {
-            // A request with this key may have finished meanwhile (and now holds the
-            // vehicle this one names): then its answer, not this refusal.
             if let Some(k) = key {
                 if let Some(answer) = answered(ctx, k).await? {
                     return Ok(answer);
@@ -494,13 +487,8 @@ async fn enter(ctx: &Ctx, new: &NewOrder, key: Option<&Key>) -> Answer {
             return Ok(answered(ctx, k).await?.ok_or_else(|| in_progress(ctx))?);
         }
     }
-    let (id, events) = service::orders::create_in(ctx, &mut tx, entry).await?;
-    let row = service::orders::load(&mut tx, id)
-        .await
-        .map_err(AppError::from)?
-        .ok_or_else(|| AppError::internal("a new order is missing"))?;
-    let d = service::orders::detail(&mut tx, row).await?;
-    let body = serde_json::to_string(&d).map_err(AppError::internal)?;
+    let (entered, events) = service::orders::create_in(ctx, &mut tx, entry).await?;
+    let body = serde_json::to_string(&entered).map_err(AppError::internal)?;
     if let Some(k) = key {
         finish(&mut tx, k, 201, &body)
             .await

@@ -937,3 +937,93 @@ both_dbs!(
         }
     }
 );
+
+both_dbs!(
+    an_entered_order_is_answered_as_it_is_stored,
+    |app| async move {
+        app.seed_demo().await;
+        let ids = ids(&app).await;
+        let manager = app.ctx_as("sh.manager").await;
+        let buyer = customer(&manager, "如实先生").await;
+        let car = insert_vehicle(&app, &new_vin(), ids.sh_showroom, &ids, ids.color).await;
+        let api = Api::new(&app, key(&app, Role::SalesManager, Some("SH01")).await);
+        let res = api
+            .req("POST", "/orders")
+            .header("Idempotency-Key", "as-stored-1")
+            .json(&json!({
+                "customer_id": buyer.to_string(),
+                "vehicle_id": car.to_string(),
+                "list_price": "79800",
+                "discount": "1000",
+                "extras": [
+                    { "kind": "accessory", "description": "全车脚垫", "price": "1280" },
+                    { "kind": "registration", "description": "上牌", "price": "" }
+                ],
+                "deposit": "5000",
+                "deposit_method": "wechat",
+                "payment_type": "loan",
+                "notes": "周六提车",
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let entered: Value = res.json().await.unwrap();
+        let id = id_of(&entered);
+        // Every field of the answer — names, lines, the deposit, the hold — is what a
+        // read of the stored order gives.
+        let stored = detail(api.get(&format!("/orders/{id}")).await).await;
+        assert_eq!(entered, stored);
+        assert_eq!(stored["order"]["vehicle_id"], car);
+        assert!(stored["order"]["hold_until"].as_i64().is_some());
+        assert_eq!(stored["extras"].as_array().unwrap().len(), 2);
+        assert_eq!(stored["payments"][0]["amount"], 500_000);
+        let status: String = sql("SELECT status FROM vehicles WHERE id = $1")
+            .bind(car)
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(status, "reserved");
+    }
+);
+
+both_dbs!(
+    a_key_older_than_a_day_is_taken_by_a_new_request,
+    |app| async move {
+        app.seed_demo().await;
+        let ids = ids(&app).await;
+        let manager = app.ctx_as("sh.manager").await;
+        let buyer = customer(&manager, "过期先生").await;
+        let api = Api::new(&app, key(&app, Role::SalesManager, Some("SH01")).await);
+        let key_id: i64 = sql("SELECT MAX(id) FROM api_keys")
+            .scalar(&app.db)
+            .await
+            .unwrap();
+        // The same key used two days ago, for another body.
+        sql(
+            "INSERT INTO idempotency_keys (principal, key, request_hash, status, body, created_at)
+             VALUES ($1, 'reused-later', 'an-old-body', 201, '{}', $2)",
+        )
+        .bind(format!("api_key:{key_id}"))
+        .bind(chrono::Utc::now().timestamp_millis() - 48 * 3_600_000)
+        .execute(&app.db)
+        .await
+        .unwrap();
+        let send = || {
+            api.req("POST", "/orders")
+                .header("Idempotency-Key", "reused-later")
+                .json(&order(buyer, &ids))
+                .send()
+        };
+        let first = send().await.unwrap();
+        assert_eq!(first.status(), 201, "an expired key is not a reuse");
+        assert!(first.headers().get("idempotent-replayed").is_none());
+        let first: Value = first.json().await.unwrap();
+        let again = send().await.unwrap();
+        assert_eq!(again.status(), 201);
+        assert_eq!(again.headers()["idempotent-replayed"], "true");
+        let again: Value = again.json().await.unwrap();
+        assert_eq!(id_of(&first), id_of(&again));
+        assert_eq!(orders_of(&app, buyer).await, 1);
+    }
+);

@@ -265,48 +265,54 @@ pub async fn reconcile_thresholds(tx: &mut Tx, pairs: &[(i64, i64)]) -> DbResult
             .await?;
         for (tid, color_id, low, high, store_id, qty) in rows {
             let (low_open, high_open) = threshold_breaches(low, high, qty);
+            let mut closed = Vec::new();
             for (kind, open, level) in [
                 (AlertKind::Low, low_open, low),
                 (AlertKind::High, high_open, high),
             ] {
                 let kind = kind.code();
                 let subject = format!("{kind}:{tid}");
-                if open {
-                    let inserted = sql(
-                        "INSERT INTO stock_alerts (subject, kind, store_id, warehouse_id, model_id, color_id,
-                                                   threshold_id, level, quantity, opened_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(&subject)
-                    .bind(kind)
-                    .bind(store_id)
-                    .bind(warehouse_id)
-                    .bind(model_id)
-                    .bind(color_id)
-                    .bind(tid)
-                    .bind(level.unwrap_or(0))
-                    .bind(qty)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                    if inserted == 0 {
-                        sql("UPDATE stock_alerts SET quantity = $1, level = $2
-                             WHERE subject = $3 AND closed_at IS NULL")
-                        .bind(qty)
-                        .bind(level.unwrap_or(0))
-                        .bind(&subject)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                } else {
-                    sql("UPDATE stock_alerts SET closed_at = $1, quantity = $2
+                if !open {
+                    closed.push(subject);
+                    continue;
+                }
+                let inserted = sql(
+                    "INSERT INTO stock_alerts (subject, kind, store_id, warehouse_id, model_id, color_id,
+                                               threshold_id, level, quantity, opened_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
+                )
+                .bind(&subject)
+                .bind(kind)
+                .bind(store_id)
+                .bind(warehouse_id)
+                .bind(model_id)
+                .bind(color_id)
+                .bind(tid)
+                .bind(level.unwrap_or(0))
+                .bind(qty)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                if inserted == 0 {
+                    sql("UPDATE stock_alerts SET quantity = $1, level = $2
                          WHERE subject = $3 AND closed_at IS NULL")
-                    .bind(now)
                     .bind(qty)
+                    .bind(level.unwrap_or(0))
                     .bind(&subject)
                     .execute(&mut *tx)
                     .await?;
                 }
+            }
+            // The kinds no longer breached, closed in one statement.
+            if let [first, rest @ ..] = closed.as_slice() {
+                sql("UPDATE stock_alerts SET closed_at = $1, quantity = $2
+                     WHERE subject IN ($3, $4) AND closed_at IS NULL")
+                .bind(now)
+                .bind(qty)
+                .bind(first)
+                .bind(rest.first().unwrap_or(first))
+                .execute(&mut *tx)
+                .await?;
             }
         }
     }
@@ -361,13 +367,23 @@ pub async fn sweep_aged(
     .bind(vehicle)
     .execute(&mut *tx)
     .await?;
+    close_aged(tx, today, vehicle).await
+}
+
+/// Closes the aged-stock alerts of vehicles (or of `vehicle`) no longer in stock for
+/// 30 days as of `today` — all a vehicle that just left stock needs.
+pub async fn close_aged(
+    tx: &mut Tx,
+    today: chrono::NaiveDate,
+    vehicle: Option<i64>,
+) -> DbResult<()> {
     sql("UPDATE stock_alerts SET closed_at = $2
          WHERE kind = 'aged' AND closed_at IS NULL
            AND (CAST($3 AS BIGINT) IS NULL OR vehicle_id = $3)
            AND NOT EXISTS (SELECT 1 FROM vehicles v WHERE v.id = stock_alerts.vehicle_id
                            AND v.status = 'in_stock' AND v.arrival_date <= $1)")
-    .bind(&c30)
-    .bind(now)
+    .bind(cutoff(today, 30))
+    .bind(now_ms())
     .bind(vehicle)
     .execute(&mut *tx)
     .await?;

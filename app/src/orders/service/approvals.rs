@@ -224,9 +224,7 @@ async fn decide(
     )
     .await?;
     let events = [event, stock.event()];
-    for e in &events {
-        ctx.events().stage(&mut tx, e).await?;
-    }
+    ctx.events().stage_all(&mut tx, &events).await?;
     tx.commit().await?;
     for e in events {
         ctx.events().committed(e);

@@ -1051,9 +1051,7 @@ async fn write(
     if !cars.is_empty() {
         events.push(stock.event());
     }
-    for e in &events {
-        ctx.events().stage(&mut tx, e).await?;
-    }
+    ctx.events().stage_all(&mut tx, &events).await?;
     tx.commit().await?;
     for e in events {
         ctx.events().committed(e);

@@ -20,7 +20,7 @@ use crate::{
     events::Event,
     inventory::{
         domain::vehicle::StockChange,
-        service::alerts::{reconcile_thresholds, sweep_aged},
+        service::alerts::{close_aged, reconcile_thresholds, sweep_aged},
     },
     orders::domain::{
         approval::{self, Facts, Level},
@@ -260,9 +260,18 @@ impl Who<'_> {
 
 /// After a vehicle's status moved: its warehouse's thresholds and its aged-stock alert
 /// follow, as for any status change.
-async fn settle_stock(tx: &mut Tx, car: &Car, today: chrono::NaiveDate) -> DbResult<()> {
+async fn settle_stock(
+    tx: &mut Tx,
+    car: &Car,
+    in_stock: bool,
+    today: chrono::NaiveDate,
+) -> DbResult<()> {
     reconcile_thresholds(tx, &[(car.warehouse_id, car.model_id)]).await?;
-    sweep_aged(tx, today, Some(car.id)).await
+    if in_stock {
+        sweep_aged(tx, today, Some(car.id)).await
+    } else {
+        close_aged(tx, today, Some(car.id)).await
+    }
 }
 
 /// Records a vehicle's move for the order `number` and settles its stock.
@@ -275,29 +284,22 @@ async fn vehicle_moved(
     number: &str,
     today: chrono::NaiveDate,
 ) -> DbResult<()> {
-    who.audit(
-        tx,
-        AuditEntry::new("vehicle.status", "vehicle", car.id)
-            .store(Some(car.store_id))
-            .before(&json!({ "status": from }))
-            .after(&json!({ "status": to, "order": number })),
-    )
-    .await?;
-    settle_stock(tx, car, today).await
+    who.audit(tx, vehicle_entry(car, from, to, number)).await?;
+    settle_stock(tx, car, to == "in_stock", today).await
 }
 
-/// Holds `car` for the order: in stock → reserved, by a guarded update, then the order
-/// names it (`until`: the end of a draft's timed hold). A vehicle another order holds, or
-/// that is not in stock, or in an open transfer, is a conflict naming its VIN.
-pub(crate) async fn hold(
-    ctx: &Ctx,
-    tx: &mut Tx,
-    order_id: i64,
-    number: &str,
-    car: &Car,
-    until: Option<i64>,
-) -> Result<(), AppError> {
-    let taken = || AppError::Conflict(ctx.tf("order.vehicle_taken", &[("vin", &car.vin)]));
+/// The audit entry of a vehicle's move for the order `number`.
+fn vehicle_entry<'a>(car: &Car, from: &str, to: &str, number: &str) -> AuditEntry<'a> {
+    AuditEntry::new("vehicle.status", "vehicle", car.id)
+        .store(Some(car.store_id))
+        .before(&json!({ "status": from }))
+        .after(&json!({ "status": to, "order": number }))
+}
+
+/// Takes `car` out of stock for an order: in stock → reserved, by a guarded update. A
+/// vehicle another order holds, or that is not in stock, or in an open transfer, is a
+/// conflict naming its VIN.
+async fn claim_vehicle(ctx: &Ctx, tx: &mut Tx, car: &Car) -> Result<(), AppError> {
     let claimed = sql(
         "UPDATE vehicles SET status = 'reserved', version = version + 1, updated_at = $1
          WHERE id = $2 AND status = 'in_stock'",
@@ -307,7 +309,7 @@ pub(crate) async fn hold(
     .execute(&mut *tx)
     .await?;
     if claimed == 0 {
-        return Err(taken());
+        return Err(vehicle_taken(ctx, car));
     }
     // Asked after the claim: a transfer request claims the same row, so one that got in
     // first is committed and seen here.
@@ -321,6 +323,24 @@ pub(crate) async fn hold(
             ctx.tf("order.vehicle_in_transfer", &[("vin", &car.vin)]),
         ));
     }
+    Ok(())
+}
+
+fn vehicle_taken(ctx: &Ctx, car: &Car) -> AppError {
+    AppError::Conflict(ctx.tf("order.vehicle_taken", &[("vin", &car.vin)]))
+}
+
+/// Holds `car` for the order: the vehicle claimed ([`claim_vehicle`]), then the order
+/// names it (`until`: the end of a draft's timed hold).
+pub(crate) async fn hold(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    order_id: i64,
+    number: &str,
+    car: &Car,
+    until: Option<i64>,
+) -> Result<(), AppError> {
+    claim_vehicle(ctx, tx, car).await?;
     let named = sql(
         "UPDATE orders SET vehicle_id = $1, hold_until = $2 WHERE id = $3 AND vehicle_id IS NULL",
     )
@@ -329,7 +349,7 @@ pub(crate) async fn hold(
     .bind(order_id)
     .execute(&mut *tx)
     .await
-    .map_err(|e| e.or_taken(taken))?;
+    .map_err(|e| e.or_taken(|| vehicle_taken(ctx, car)))?;
     if named == 0 {
         return Err(AppError::Conflict(ctx.t("order.already_holds").into()));
     }
@@ -436,18 +456,27 @@ async fn resolve(
     let Some(color_id) = c.color_id.or(car.as_ref().map(|v| v.color_id)) else {
         return Err(AppError::invalid("color_id", ctx.t("order.color_required")));
     };
-    let model_id: i64 = sql("SELECT model_id FROM trims WHERE id = $1")
-        .bind(trim_id)
-        .scalar_optional(ctx.db())
-        .await?
-        .ok_or_else(|| AppError::invalid("trim_id", ctx.t("order.unknown_trim")))?;
-    let color_model: Option<i64> = sql("SELECT model_id FROM colors WHERE id = $1")
-        .bind(color_id)
-        .scalar_optional(ctx.db())
-        .await?;
-    if color_model != Some(model_id) {
-        return Err(AppError::invalid("color_id", ctx.t("order.unknown_color")));
-    }
+    // A vehicle's trim and colour are its model's; a spec's are looked up together.
+    let model_id = match &car {
+        Some(car) => car.model_id,
+        None => {
+            let models: Option<(i64, Option<i64>)> = sql(
+                "SELECT t.model_id, c.model_id FROM trims t LEFT JOIN colors c ON c.id = $2
+                 WHERE t.id = $1",
+            )
+            .bind(trim_id)
+            .bind(color_id)
+            .fetch_optional(ctx.db())
+            .await?;
+            let Some((model_id, color_model)) = models else {
+                return Err(AppError::invalid("trim_id", ctx.t("order.unknown_trim")));
+            };
+            if color_model != Some(model_id) {
+                return Err(AppError::invalid("color_id", ctx.t("order.unknown_color")));
+            }
+            model_id
+        }
+    };
     if c.model_id.is_some_and(|m| m != model_id) {
         return Err(AppError::invalid("model_id", ctx.t("order.model_mismatch")));
     }
@@ -502,9 +531,7 @@ async fn write_extras(tx: &mut Tx, id: i64, c: &CheckedOrder) -> DbResult<()> {
 /// Commits `tx` and announces its order change and, when vehicles moved, the stock
 /// change: staged in the transaction, sent once it commits.
 pub(crate) async fn announce(ctx: &Ctx, mut tx: Tx, events: Vec<Event>) -> Result<(), AppError> {
-    for e in &events {
-        ctx.events().stage(&mut tx, e).await?;
-    }
+    ctx.events().stage_all(&mut tx, &events).await?;
     tx.commit().await?;
     for e in events {
         ctx.events().committed(e);
@@ -539,9 +566,9 @@ async fn event_for(
 pub async fn create(ctx: &Ctx, input: &OrderInput, submit: bool) -> Result<i64, AppError> {
     let entry = prepare(ctx, input, submit).await?;
     let mut tx = ctx.db().begin().await?;
-    let (id, events) = create_in(ctx, &mut tx, entry).await?;
+    let (entered, events) = create_in(ctx, &mut tx, entry).await?;
     announce(ctx, tx, events).await?;
-    Ok(id)
+    Ok(entered.order.id)
 }
 
 /// An order entry checked against what is stored, ready to be written.
@@ -603,12 +630,12 @@ pub(crate) async fn prepare(
 
 /// Writes a prepared entry in `tx`: the order numbered, its lines and deposit, the
 /// vehicle held, the audit entry, and — with `submit` — the approval round. Returns the
-/// order's id and the events to announce once `tx` commits ([`announce`]).
+/// order as entered and the events to announce once `tx` commits ([`announce`]).
 pub(crate) async fn create_in(
     ctx: &Ctx,
     tx: &mut Tx,
     entry: Entry,
-) -> Result<(i64, Vec<Event>), AppError> {
+) -> Result<(OrderDetail, Vec<Event>), AppError> {
     let Entry {
         p,
         c,
@@ -621,13 +648,19 @@ pub(crate) async fn create_in(
     let now = ctx.now_ms();
     let t = c.totals;
     let number = next_number(&mut *tx, store_id, &store_code, now).await?;
+    // The vehicle is claimed first and the order names it as it is written: the partial
+    // unique index on `orders.vehicle_id` still refuses a second open order on it.
+    if let Some(car) = &spec.car {
+        claim_vehicle(ctx, &mut *tx, car).await?;
+    }
+    let until = spec.car.as_ref().and((!submit).then_some(now + HOLD_MS));
     let id: i64 = sql(
         "INSERT INTO orders (number, store_id, customer_id, salesperson_id, created_by, status, model_id,
-                             trim_id, color_id, list_price, discount, discount_bp, discount_kind,
-                             extras_total, total, paid, payment_type, expected_delivery, notes,
-                             created_at, updated_at, updated_by)
+                             trim_id, color_id, vehicle_id, hold_until, list_price, discount, discount_bp,
+                             discount_kind, extras_total, total, paid, payment_type, expected_delivery,
+                             notes, created_at, updated_at, updated_by)
          VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                 $18, $19, $19, $20)
+                 $18, $19, $20, $21, $21, $22)
          RETURNING id",
     )
     .bind(&number)
@@ -638,6 +671,8 @@ pub(crate) async fn create_in(
     .bind(spec.model_id)
     .bind(spec.trim_id)
     .bind(spec.color_id)
+    .bind(spec.car.as_ref().map(|v| v.id))
+    .bind(until)
     .bind(t.list_price)
     .bind(t.discount)
     .bind(t.discount_bp)
@@ -651,30 +686,45 @@ pub(crate) async fn create_in(
     .bind(now)
     .bind(&p.display_name)
     .scalar(&mut *tx)
-    .await?;
+    .await
+    .map_err(|e| match &spec.car {
+        Some(car) => e.or_taken(|| vehicle_taken(ctx, car)),
+        None => e.into(),
+    })?;
     write_extras(&mut *tx, id, &c).await?;
+    let mut payments = Vec::new();
     if let Some(d) = c.deposit {
-        sql(
+        let note = ctx.t("order.deposit_note");
+        let payment: i64 = sql(
             "INSERT INTO order_payments (order_id, amount, method, paid_at, note, created_by)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(id)
         .bind(d.amount.fen())
         .bind(d.method.code())
         .bind(now)
-        .bind(ctx.t("order.deposit_note"))
+        .bind(note)
         .bind(&p.display_name)
-        .execute(&mut *tx)
+        .scalar(&mut *tx)
         .await?;
+        payments.push(PaymentRow {
+            id: payment,
+            amount: d.amount.fen(),
+            method: d.method,
+            paid_at: now,
+            note: note.to_owned(),
+            created_by: p.display_name.clone(),
+        });
     }
+    // The vehicle's move and the order's entry, audited in one statement.
+    let mut audit = Vec::with_capacity(2);
     let mut stock = StockChange::default();
     if let Some(car) = &spec.car {
-        let until = (!submit).then_some(now + HOLD_MS);
-        hold(ctx, &mut *tx, id, &number, car, until).await?;
+        audit.push(vehicle_entry(car, "in_stock", "reserved", &number));
+        settle_stock(&mut *tx, car, false, ctx.today()).await?;
         stock.add(car.store_id, car.warehouse_id);
     }
-    ctx.audit(
-        &mut *tx,
+    audit.push(
         AuditEntry::new("order.create", "order", id)
             .store(Some(store_id))
             .after(&json!({
@@ -691,18 +741,38 @@ pub(crate) async fn create_in(
                 "total": t.total,
                 "paid": t.paid,
             })),
-    )
-    .await?;
+    );
+    ctx.audit_many(&mut *tx, audit).await?;
     let row = load(&mut *tx, id)
         .await?
         .ok_or_else(|| AppError::internal("a new order is missing"))?;
-    let status = if submit {
-        submit_in(ctx, &mut *tx, &row).await?
+    let (event, entered) = if submit {
+        let status = submit_in(ctx, &mut *tx, &row).await?;
+        let event = event_for(&mut *tx, &row, status, p.user_id).await?;
+        let row = load(&mut *tx, id)
+            .await?
+            .ok_or_else(|| AppError::internal("a new order is missing"))?;
+        (event, detail(&mut *tx, row).await?)
     } else {
-        OrderStatus::Draft
+        // A draft as just written: no decisions, no levels yet.
+        let event = event_for(&mut *tx, &row, OrderStatus::Draft, p.user_id).await?;
+        let extras = c
+            .extras
+            .iter()
+            .zip(0..)
+            .map(|(x, position)| ExtraRow {
+                position,
+                kind: x.kind,
+                description: x.description.clone(),
+                price: x.price,
+            })
+            .collect();
+        (
+            event,
+            assemble(row, extras, payments, Vec::new(), Vec::new()),
+        )
     };
-    let event = event_for(&mut *tx, &row, status, p.user_id).await?;
-    Ok((id, vec![event, stock.event()]))
+    Ok((entered, vec![event, stock.event()]))
 }
 
 /// Puts a draft (or a rejected order, back from its author) before the approvers: a new
@@ -808,6 +878,23 @@ pub(crate) async fn detail<'e>(
     .fetch_all(db.reborrow())
     .await?;
     let required_levels = levels_of(db, id).await?;
+    Ok(assemble(
+        order,
+        extras,
+        payments,
+        approvals,
+        required_levels,
+    ))
+}
+
+/// An order's detail from its parts; the level to decide next follows from them.
+fn assemble(
+    order: OrderRow,
+    extras: Vec<ExtraRow>,
+    payments: Vec<PaymentRow>,
+    approvals: Vec<ApprovalRow>,
+    required_levels: Vec<Level>,
+) -> OrderDetail {
     let decided: Vec<u8> = approvals
         .iter()
         .filter(|a| a.round == order.approval_round && a.decision == "approved")
@@ -816,14 +903,14 @@ pub(crate) async fn detail<'e>(
     let next_level = (order.status == OrderStatus::PendingApproval)
         .then(|| approval::next_level(&required_levels, &decided))
         .flatten();
-    Ok(OrderDetail {
+    OrderDetail {
         order,
         extras,
         payments,
         approvals,
         required_levels,
         next_level,
-    })
+    }
 }
 
 /// The order's history from the audit log, oldest first: who changed what, before and
@@ -1685,9 +1772,7 @@ pub async fn expire_holds(state: &AppState, now: i64) -> Result<usize, AppError>
         )
         .await?;
         let events = [event, stock.event()];
-        for e in &events {
-            state.events.stage(&mut tx, e).await?;
-        }
+        state.events.stage_all(&mut tx, &events).await?;
         tx.commit().await?;
         for e in events {
             state.events.committed(e);
