@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod aftersales;
+pub mod analytics;
 pub mod auth;
 pub mod clock;
 pub mod components;

@@ -261,6 +261,28 @@ pub async fn not_found(req: Request) -> ApiError {
     )))
 }
 
+/// A problem answer as the OpenAPI document shows it.
+pub(crate) fn problem_example(
+    status: u16,
+    code: &str,
+    title: &str,
+    detail: &str,
+) -> serde_json::Value {
+    serde_json::json!({
+        "type": format!("/api/v1/problems/{code}"),
+        "title": title,
+        "status": status,
+        "detail": detail,
+    })
+}
+
+/// A 422 naming `field`, as the OpenAPI document shows it.
+pub(crate) fn invalid_example(field: &str, message: &str) -> serde_json::Value {
+    let mut v = problem_example(422, "invalid", "Unprocessable Entity", message);
+    v["errors"] = serde_json::json!([{ "field": field, "message": message }]);
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

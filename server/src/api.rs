@@ -29,7 +29,8 @@ use utoipa_axum::router::OpenApiRouter;
                                           approval, vehicle holds, shipping and payments (订单管理)"),
          (name = "booking", description = "The public service booking (在线预约): no key; rate-limited per address and per mobile"),
          (name = "service", description = "The service desk (服务台): appointments, check-in, a store's booking capacity"),
-         (name = "aftersales", description = "Complaints (投诉) and satisfaction ratings (满意度); `/public/…` needs no key"))
+         (name = "aftersales", description = "Complaints (投诉) and satisfaction ratings (满意度); `/public/…` needs no key"),
+         (name = "analytics", description = "Reports (数据分析): sales, read from summaries kept in step with every write"))
 )]
 struct ApiDoc;
 
@@ -125,7 +126,8 @@ fn modules() -> OpenApiRouter<AppState> {
             .merge(app::inventory::rest::routes())
             .merge(app::crm::rest::routes())
             .merge(app::orders::rest::routes())
-            .merge(app::aftersales::rest::routes()),
+            .merge(app::aftersales::rest::routes())
+            .merge(app::analytics::rest::routes()),
     )
 }
 

@@ -65,10 +65,14 @@ pub enum Action {
     HandleComplaints,
     /// Set a store's response hours per severity.
     ManageComplaintRules,
+    /// Read the reports (a store-bound role: its own store's) and the forecast.
+    ViewAnalytics,
+    /// See cost and gross margin in the reports.
+    ViewMargins,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 28] = [
         Action::ViewDashboard,
         Action::ViewReferenceData,
         Action::ManageUsers,
@@ -95,6 +99,8 @@ impl Action {
         Action::ViewComplaints,
         Action::HandleComplaints,
         Action::ManageComplaintRules,
+        Action::ViewAnalytics,
+        Action::ViewMargins,
     ];
 }
 
@@ -127,6 +133,9 @@ pub fn allowed(role: Role, action: Action) -> bool {
             matches!(role, ServiceAdvisor | Sales | SalesManager | GeneralManager)
         }
         ManageComplaintRules => matches!(role, SalesManager | GeneralManager),
+        ViewAnalytics => matches!(role, SalesManager | GeneralManager | InventoryClerk | Admin),
+        // Gross profit is the group's management's figure.
+        ViewMargins => matches!(role, GeneralManager | Admin),
     }
 }
 
@@ -178,6 +187,22 @@ mod tests {
         }
         assert!(!allowed(Role::Sales, Action::MergeCustomers));
         assert!(allowed(Role::SalesManager, Action::MergeCustomers));
+    }
+
+    #[test]
+    fn reports_are_for_managers_and_stock_and_margins_for_the_group() {
+        for role in Role::ALL {
+            let reports = matches!(
+                role,
+                Role::SalesManager | Role::GeneralManager | Role::InventoryClerk | Role::Admin
+            );
+            assert_eq!(allowed(role, Action::ViewAnalytics), reports, "{role:?}");
+            assert_eq!(
+                allowed(role, Action::ViewMargins),
+                matches!(role, Role::GeneralManager | Role::Admin),
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

@@ -26,7 +26,10 @@ use crate::{
     ctx::Ctx,
     db::{sql, Db, DbResult, Tx},
     error::AppError,
-    rest::{ApiError, ApiJson, ApiPath, ApiQuery, ApiRouter, Problem, PROBLEM},
+    rest::{
+        invalid_example, problem_example, ApiError, ApiJson, ApiPath, ApiQuery, ApiRouter, Problem,
+        PROBLEM,
+    },
 };
 use axum::{
     body::{Body, Bytes},
@@ -1047,21 +1050,6 @@ fn import_refused_example() -> Value {
         { "field": "rows.7.customer_mobile", "message": "No customer has this mobile; give the customer's name to create one with the order" },
         { "field": "rows.9.discount_percent", "message": "Give the discount as an amount or a percent, not both" }
     ]);
-    v
-}
-
-fn problem_example(status: u16, code: &str, title: &str, detail: &str) -> Value {
-    json!({
-        "type": format!("/api/v1/problems/{code}"),
-        "title": title,
-        "status": status,
-        "detail": detail,
-    })
-}
-
-fn invalid_example(field: &str, message: &str) -> Value {
-    let mut v = problem_example(422, "invalid", "Unprocessable Entity", message);
-    v["errors"] = json!([{ "field": field, "message": message }]);
     v
 }
 

@@ -401,6 +401,21 @@ async fn attempt(
             )
             .await
         }
+        Action::ViewAnalytics => {
+            app.call(
+                "analytics/sales",
+                &[
+                    ("from", ""),
+                    ("to", ""),
+                    ("store_id", ""),
+                    ("by", ""),
+                    ("bucket", ""),
+                ],
+            )
+            .await
+        }
+        // Not an entry point: what the reports show (tried directly below).
+        Action::ViewMargins => return None,
     };
     Some(res.status().as_u16())
 }
@@ -675,6 +690,17 @@ async fn attempt_directly(
                 app::aftersales::domain::complaint::ResponseHours::default(),
             )
             .await
+        }
+        Action::ViewAnalytics => app::analytics::service::sales::report(ctx, &Default::default())
+            .await
+            .map(drop),
+        // Margins are a part of a report: shown, or left out (as if refused).
+        Action::ViewMargins => {
+            let report = app::analytics::service::sales::report(ctx, &Default::default()).await?;
+            match report.totals.margin {
+                Some(_) => Ok(()),
+                None => Err(app::error::AppError::Forbidden("no margins".into())),
+            }
         }
     }
 }

@@ -68,6 +68,8 @@ const OPERATIONS: &[&str] = &[
     "GET /api/v1/ratings",
     "POST /api/v1/public/complaints",
     "POST /api/v1/public/ratings/{token}",
+    "GET /api/v1/analytics/sales",
+    "GET /api/v1/analytics/outlook",
 ];
 
 /// The operations anyone may call without a key: the service booking, a customer's
