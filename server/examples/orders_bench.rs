@@ -8,6 +8,9 @@
 //! 2. The order list over REST at a dealer group's volume (1,000,000 orders, 200,000
 //!    customers, 100,000 vehicles): median and p95 of each filter and search the list
 //!    page offers. The budget is a median under 100 ms.
+//! 3. The analytics reports over REST at that volume (the sales report over a month, a
+//!    year and two years, by each breakdown; the outlook): median and p95, the same
+//!    budget. Filling the orders also fills the daily sales summary through its triggers.
 //!
 //! `cargo run --release -p server --example orders_bench [-- orders entries]` (0 orders:
 //! order entry only)
@@ -425,6 +428,39 @@ async fn bench(name: &str, url: DbUrl, orders: i64, entries: i64) -> anyhow::Res
         time_get(&client, &url, key, 3).await?; // warm-up
         let (p50, p95, total) = time_get(&client, &url, key, 20).await?;
         println!("[{name}] {label:<34} median {p50:6.1} ms  p95 {p95:6.1} ms  ({total} orders)");
+    }
+    let year_ago = today - chrono::Days::new(365);
+    let two_years_ago = today - chrono::Days::new(730);
+    let reports: Vec<(String, &String, String)> = vec![
+        ("sales: this month by model".into(), &gm, "sales".into()),
+        (
+            "sales: 30 days by salesperson, daily".into(),
+            &gm,
+            format!("sales?from={month_ago}&to={today}&by=salesperson&bucket=day"),
+        ),
+        (
+            "sales: a year by store, monthly".into(),
+            &gm,
+            format!("sales?from={year_ago}&to={today}&by=store"),
+        ),
+        (
+            "sales: two years by colour, weekly".into(),
+            &gm,
+            format!("sales?from={two_years_ago}&to={today}&by=color&bucket=week"),
+        ),
+        (
+            "sales: SH01, a year by payment type".into(),
+            &manager,
+            format!("sales?from={year_ago}&to={today}&by=payment_type"),
+        ),
+        ("outlook: group".into(), &gm, "outlook".into()),
+        ("outlook: SH01".into(), &manager, "outlook".into()),
+    ];
+    for (label, key, query) in reports {
+        let url = format!("{base}/api/v1/analytics/{query}");
+        time_get(&client, &url, key, 3).await?; // warm-up
+        let (p50, p95, _) = time_get(&client, &url, key, 20).await?;
+        println!("[{name}] {label:<34} median {p50:6.1} ms  p95 {p95:6.1} ms");
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
