@@ -5,6 +5,7 @@
 use super::{
     forecast::{Backtest, Method},
     reorder::Suggestion,
+    sales::parse_store,
 };
 use crate::{error::AppError, i18n::Lang};
 use serde::{Deserialize, Serialize};
@@ -38,15 +39,7 @@ pub struct OutlookRequest {
 
 impl OutlookQuery {
     pub fn check(&self, lang: Lang) -> Result<OutlookRequest, AppError> {
-        let store_id = match self.store_id.trim() {
-            "" => None,
-            s => Some(
-                s.parse::<i64>()
-                    .ok()
-                    .filter(|id| *id > 0)
-                    .ok_or_else(|| AppError::invalid("store_id", lang.t("analytics.bad_store")))?,
-            ),
-        };
+        let store_id = parse_store(&self.store_id, lang)?;
         let lead_weeks = match self.lead_weeks.trim() {
             "" => DEFAULT_LEAD_WEEKS,
             s => s

@@ -152,6 +152,19 @@ fn parse_day(field: &'static str, s: &str, lang: Lang) -> Result<Option<NaiveDat
         .map_err(|_| AppError::invalid(field, lang.t("analytics.bad_date")))
 }
 
+/// A report's store filter: empty for none, else a store id.
+pub fn parse_store(s: &str, lang: Lang) -> Result<Option<i64>, AppError> {
+    match s.trim() {
+        "" => Ok(None),
+        s => s
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(Some)
+            .ok_or_else(|| AppError::invalid("store_id", lang.t("analytics.bad_store"))),
+    }
+}
+
 impl SalesQuery {
     /// Checks the request as of `today` (China time): dates in `YYYY-MM-DD`, `from` not
     /// after `to`, at most [`MAX_DAYS`] days, a known breakdown and bucket, a numeric
@@ -180,18 +193,9 @@ impl SalesQuery {
             s => Bucket::parse(s)
                 .ok_or_else(|| AppError::invalid("bucket", lang.t("analytics.bad_bucket")))?,
         };
-        let store_id = match self.store_id.trim() {
-            "" => None,
-            s => Some(
-                s.parse::<i64>()
-                    .ok()
-                    .filter(|id| *id > 0)
-                    .ok_or_else(|| AppError::invalid("store_id", lang.t("analytics.bad_store")))?,
-            ),
-        };
         Ok(SalesRequest {
             range,
-            store_id,
+            store_id: parse_store(&self.store_id, lang)?,
             by,
             bucket,
         })

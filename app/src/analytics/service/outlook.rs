@@ -82,7 +82,8 @@ pub async fn outlook(ctx: &Ctx, q: &OutlookQuery) -> Result<Outlook, AppError> {
     }
 
     let mut w = Where::new();
-    w.and_sql("o.status IN ('pending_approval', 'approved') AND o.vehicle_id IS NULL");
+    // As the partial index `orders_waiting` is written, so that it is used.
+    w.and_sql("o.vehicle_id IS NULL AND o.status IN ('pending_approval', 'approved')");
     if let Some(store) = store {
         w.and("o.store_id = ?", store);
     }
