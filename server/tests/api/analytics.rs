@@ -526,6 +526,22 @@ both_dbs!(
             .await
             .unwrap();
         }
+        // One order waiting for approval and a car.
+        sql("INSERT INTO orders (number, store_id, customer_id, salesperson_id, created_by, status,
+                                 model_id, trim_id, color_id, list_price, discount, discount_bp,
+                                 extras_total, total, paid, payment_type, created_at, updated_at, updated_by)
+             VALUES ('SH01-W-WAIT', $1, $2, $3, $3, 'pending_approval', $4, $5, $6, 10000000, 0, 0, 0,
+                     10000000, 0, 'full', $7, $7, 'test')")
+        .bind(sh)
+        .bind(customer)
+        .bind(salesperson)
+        .bind(model)
+        .bind(trim)
+        .bind(color)
+        .bind(chrono::Utc::now().timestamp_millis())
+        .execute(&app.db)
+        .await
+        .unwrap();
         let manager = app.ctx_as("sh.manager").await;
         let outlook = app::analytics::service::outlook::outlook(&manager, &Default::default())
             .await
@@ -533,12 +549,13 @@ both_dbs!(
         let m = outlook.models.iter().find(|m| m.model_id == model).unwrap();
         assert_eq!(m.history, vec![3; 20]);
         assert_eq!(m.forecast, vec![3.0; 12]);
-        // 4 weeks × 3 = 12, less 3 in stock and 4 in transit.
-        assert_eq!(m.suggestion.quantity, 5);
+        // 4 weeks × 3 = 12, less 3 in stock and 4 in transit, plus 1 waiting.
+        assert_eq!(m.backlog, 1);
+        assert_eq!(m.suggestion.quantity, 6);
         assert_eq!(
             m.reason,
             "24 sold in the last 8 weeks; forecast 12 over 4 weeks + 0 safety stock; \
-             3 in stock, 4 in transit, 0 orders waiting → order 5"
+             3 in stock, 4 in transit, 1 awaiting allocation → order 6"
         );
         // A low threshold of 15 raises it; another store's outlook does not see these.
         sql(
@@ -554,7 +571,8 @@ both_dbs!(
             .await
             .unwrap();
         let m = outlook.models.iter().find(|m| m.model_id == model).unwrap();
-        assert_eq!(m.suggestion.quantity, 8);
+        // 15 − (3 + 4 − 1).
+        assert_eq!(m.suggestion.quantity, 9);
         assert!(
             m.reason.ends_with("(raised to the low threshold of 15)"),
             "{}",

@@ -165,7 +165,7 @@ mod tests {
         );
         assert_eq!(
             explain(&p, &s, Lang::En),
-            "24 sold in the last 8 weeks; forecast 12 over 4 weeks + 0 safety stock; 3 in stock, 4 in transit, 0 orders waiting → order 5"
+            "24 sold in the last 8 weeks; forecast 12 over 4 weeks + 0 safety stock; 3 in stock, 4 in transit, 0 awaiting allocation → order 5"
         );
     }
 
