@@ -29,9 +29,6 @@ CREATE TABLE sales_daily (
     PRIMARY KEY (day, store_id, salesperson_id, model_id, trim_id, color_id, payment_type)
 );
 CREATE INDEX sales_daily_store_day ON sales_daily (store_id, day);
--- The outlook's orders waiting for a car, per model.
-CREATE INDEX orders_waiting ON orders (model_id, store_id)
-    WHERE vehicle_id IS NULL AND status IN ('pending_approval', 'approved');
 
 -- dialect-specific: begin
 

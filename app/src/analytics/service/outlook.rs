@@ -82,20 +82,13 @@ pub async fn outlook(ctx: &Ctx, q: &OutlookQuery) -> Result<Outlook, AppError> {
     }
 
     let mut w = Where::new();
-    // As the partial index `orders_waiting` is written, so that it is used.
     w.and_sql("o.vehicle_id IS NULL AND o.status IN ('pending_approval', 'approved')");
     if let Some(store) = store {
         w.and("o.store_id = ?", store);
     }
-    // SQLite's planner, on sampled statistics, prefers walking a whole index of orders
-    // by model; the partial index holds only the waiting ones.
-    let from = match ctx.db().dialect() {
-        crate::db::Dialect::Sqlite => "FROM orders o INDEXED BY orders_waiting",
-        crate::db::Dialect::Postgres => "FROM orders o",
-    };
     let backlog: BTreeMap<i64, i64> = w
         .build(
-            &format!("SELECT o.model_id, COUNT(*) {from}"),
+            "SELECT o.model_id, COUNT(*) FROM orders o",
             "GROUP BY o.model_id",
         )
         .fetch_all::<(i64, i64)>(ctx.db())
