@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints order entry over REST against a bare insert loop (orders per second and the
-# ratio), then the order list's latency at 1,000,000 orders (REST, median and p95), on
-# SQLite and on a throwaway PostgreSQL 15 cluster.
+# ratio), then the order list's and the analytics reports' latency at 1,000,000 orders
+# (REST, median and p95), on SQLite and on a throwaway PostgreSQL 15 cluster.
 # Usage: bash bench/orders.sh [orders] [entries]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
