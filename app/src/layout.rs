@@ -26,6 +26,12 @@ const NAV: &[NavItem] = &[
         action: Action::ViewDashboard,
     },
     NavItem {
+        href: "/analytics",
+        label: "nav.analytics",
+        icon: "M3 3h2v16h16v2H3zm4 10h3v4H7zm5-6h3v10h-3zm5 3h3v7h-3z",
+        action: Action::ViewAnalytics,
+    },
+    NavItem {
         href: "/crm/customers",
         label: "nav.customers",
         icon: "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 10a7 7 0 0 1 14 0zm14.5-10a3.5 3.5 0 1 0 0-7v7zm1.5 10h4a6 6 0 0 0-5-5.9 8.9 8.9 0 0 1 1 5.9z",

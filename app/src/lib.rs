@@ -120,6 +120,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("complaints/new") view=aftersales::pages::complaints::NewComplaintPage ssr=SsrMode::InOrder />
                     <Route path=path!("complaints/:id") view=aftersales::pages::complaint::ComplaintPage ssr=SsrMode::InOrder />
                     <Route path=path!("ratings") view=aftersales::pages::ratings::RatingsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("analytics") view=analytics::pages::dashboard::DashboardPage ssr=SsrMode::InOrder />
+                    <Route path=path!("analytics/sales") view=analytics::pages::sales::SalesPage ssr=SsrMode::InOrder />
+                    <Route path=path!("analytics/cycle") view=analytics::pages::cycle::CyclePage ssr=SsrMode::InOrder />
+                    <Route path=path!("analytics/customers") view=analytics::pages::customers::CustomersReportPage ssr=SsrMode::InOrder />
+                    <Route path=path!("analytics/turnover") view=analytics::pages::turnover::TurnoverPage ssr=SsrMode::InOrder />
+                    <Route path=path!("analytics/outlook") view=analytics::pages::outlook::OutlookPage ssr=SsrMode::InOrder />
+                    <Route path=path!("analytics/targets") view=analytics::pages::targets::TargetsPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/users") view=admin::pages::AdminUsersPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/stores") view=admin::pages::AdminStoresPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/api-keys") view=admin::pages::AdminApiKeysPage ssr=SsrMode::InOrder />

@@ -29,6 +29,24 @@ pub const RECHECK: Duration = Duration::from_secs(5);
 /// Sent to a listener that fell behind: "something changed, look again".
 pub const CHANGED: &str = crate::components::live::CHANGED_TOPIC;
 
+/// What the readers of the reports hear when an order of their stores changes: the
+/// figures may have moved. Made here from each order event (no writer sends it), so
+/// every order write refreshes an open dashboard, whoever sold or decided the order.
+pub const SALES_TOPIC: &str = "sales";
+
+/// What `p` hears of one event: the event itself if they may, and for an order of their
+/// stores the `sales` announcement if they read the reports.
+fn heard(p: &Principal, scope: Option<i64>, user: Option<i64>, e: Event) -> Vec<Event> {
+    let mut out = Vec::new();
+    if e.topic == ORDER_TOPIC && allowed(p.role, Action::ViewAnalytics) && e.concerns(scope) {
+        out.push(Event::new(SALES_TOPIC, e.store_ids.clone(), &()));
+    }
+    if may_hear(p, &e.topic) && e.heard_by(scope, user) {
+        out.push(e);
+    }
+    out
+}
+
 /// Which topics a caller may hear, by what their role may see.
 fn may_hear(p: &Principal, topic: &str) -> bool {
     let action = match topic {
@@ -59,14 +77,13 @@ pub fn events(ctx: &Ctx) -> Result<impl Stream<Item = Event> + Send + 'static, A
         futures::future::select(Box::pin(hub.closed()), Box::pin(session_ended(ctx.clone())))
             .map(drop);
     let stream = BroadcastStream::new(hub.subscribe())
-        .filter_map(move |msg| {
+        .flat_map(move |msg| {
             // The guard lives as long as the stream: its count drops when the stream does.
             let _held = &guard;
-            std::future::ready(match msg {
-                Ok(e) if may_hear(&p, &e.topic) && e.heard_by(scope, user) => Some(e),
-                Ok(_) => None,
+            futures::stream::iter(match msg {
+                Ok(e) => heard(&p, scope, user, e),
                 Err(BroadcastStreamRecvError::Lagged(_)) => {
-                    Some(Event::new(CHANGED, Vec::new(), &()))
+                    vec![Event::new(CHANGED, Vec::new(), &())]
                 }
             })
         })

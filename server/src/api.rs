@@ -30,7 +30,9 @@ use utoipa_axum::router::OpenApiRouter;
          (name = "booking", description = "The public service booking (在线预约): no key; rate-limited per address and per mobile"),
          (name = "service", description = "The service desk (服务台): appointments, check-in, a store's booking capacity"),
          (name = "aftersales", description = "Complaints (投诉) and satisfaction ratings (满意度); `/public/…` needs no key"),
-         (name = "analytics", description = "Reports (数据分析): sales, read from summaries kept in step with every write"))
+         (name = "analytics", description = "Reports (数据分析): the dashboard, sales, order cycle time, customers, stock turnover, \
+                                             the forecast with reorder suggestions, and the stores' targets; read from summaries kept in \
+                                             step with every write"))
 )]
 struct ApiDoc;
 

@@ -299,6 +299,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::crm::files::routes())
         .merge(app::orders::files::routes())
         .merge(app::aftersales::files::routes())
+        .merge(app::analytics::files::routes())
         .merge(app::stream::routes())
         .leptos_routes_with_context(
             &state,

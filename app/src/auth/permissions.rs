@@ -69,10 +69,12 @@ pub enum Action {
     ViewAnalytics,
     /// See cost and gross margin in the reports.
     ViewMargins,
+    /// Set the stores' monthly sales targets and the analytics settings (holding cost).
+    ManageTargets,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::ViewDashboard,
         Action::ViewReferenceData,
         Action::ManageUsers,
@@ -101,6 +103,7 @@ impl Action {
         Action::ManageComplaintRules,
         Action::ViewAnalytics,
         Action::ViewMargins,
+        Action::ManageTargets,
     ];
 }
 
@@ -136,6 +139,8 @@ pub fn allowed(role: Role, action: Action) -> bool {
         ViewAnalytics => matches!(role, SalesManager | GeneralManager | InventoryClerk | Admin),
         // Gross profit is the group's management's figure.
         ViewMargins => matches!(role, GeneralManager | Admin),
+        // The group's management sets what each store is to sell.
+        ManageTargets => matches!(role, GeneralManager | Admin),
     }
 }
 
@@ -199,6 +204,11 @@ mod tests {
             assert_eq!(allowed(role, Action::ViewAnalytics), reports, "{role:?}");
             assert_eq!(
                 allowed(role, Action::ViewMargins),
+                matches!(role, Role::GeneralManager | Role::Admin),
+                "{role:?}"
+            );
+            assert_eq!(
+                allowed(role, Action::ManageTargets),
                 matches!(role, Role::GeneralManager | Role::Admin),
                 "{role:?}"
             );

@@ -12,6 +12,9 @@
 pub const ATTRIBUTE: &str = "data-live-region";
 /// Marks a GET form whose results (a live region) follow what is typed.
 pub const SEARCH_ATTRIBUTE: &str = "data-search-live";
+/// On a live region: topics beyond the common ones that refresh this page too (the
+/// dashboard's `sales`), space-separated. Only pages that ask hear them.
+pub const TOPICS_ATTRIBUTE: &str = "data-live-topics";
 
 /// What the stream sends a listener that fell behind: "something changed, look again".
 pub const CHANGED_TOPIC: &str = "changed";
@@ -159,6 +162,10 @@ pub fn start() {
         let refresh_soon = refresh_soon.clone();
         listen(topic, refresh_soon);
     }
+    for topic in page_topics(&window) {
+        let refresh_soon = refresh_soon.clone();
+        listen(&topic, refresh_soon);
+    }
     // The browser reconnects by itself; after a reconnection anything may have changed.
     let mut opened = 0u32;
     let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
@@ -176,6 +183,41 @@ pub fn start() {
     let _ = source.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
     on_open.forget();
     search_as_you_type();
+}
+
+/// The extra topics the page's live regions ask for (`data-live-topics`), at most 8 short
+/// ones, none of the common ones twice.
+#[cfg(feature = "hydrate")]
+fn page_topics(window: &web_sys::Window) -> Vec<String> {
+    let Some(nodes) = window
+        .document()
+        .and_then(|d| d.query_selector_all(&format!("[{TOPICS_ATTRIBUTE}]")).ok())
+    else {
+        return Vec::new();
+    };
+    let mut topics: Vec<String> = Vec::new();
+    for i in 0..nodes.length() {
+        let Some(el) = nodes
+            .item(i)
+            .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+        else {
+            continue;
+        };
+        for t in el
+            .get_attribute(TOPICS_ATTRIBUTE)
+            .unwrap_or_default()
+            .split_whitespace()
+        {
+            if t.len() <= 20
+                && !TOPICS.contains(&t)
+                && !topics.iter().any(|x| x == t)
+                && topics.len() < 8
+            {
+                topics.push(t.to_owned());
+            }
+        }
+    }
+    topics
 }
 
 /// Calls `f` whenever the tab's event stream announces `topic` (or reconnects, when

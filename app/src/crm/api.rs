@@ -233,13 +233,18 @@ pub async fn customer_follow_ups(customer_id: i64) -> Result<Vec<FollowUpRow>, A
     service::follow_ups::for_customer(&Ctx::current()?, customer_id).await
 }
 
-/// `view`: `today`, `overdue` or `week`; `team` for the store's (managers).
+/// `view`: `today`, `overdue` or `week`; `team` for the store's (managers), or with
+/// `store_id` one store's (group roles).
 #[server(prefix = "/sfn", endpoint = "crm/follow_ups")]
-pub async fn list_follow_ups(view: String, team: bool) -> Result<Vec<FollowUpRow>, AppError> {
+pub async fn list_follow_ups(
+    view: String,
+    team: bool,
+    #[server(default)] store_id: Option<i64>,
+) -> Result<Vec<FollowUpRow>, AppError> {
     let ctx = Ctx::current()?;
     let view = super::domain::follow_up::DueView::parse(&view)
         .ok_or_else(|| AppError::invalid("view", ctx.t("follow_up.bad_view")))?;
-    service::follow_ups::list(&ctx, view, team).await
+    service::follow_ups::list(&ctx, view, team, store_id).await
 }
 
 #[server(prefix = "/sfn", endpoint = "crm/plan_follow_up")]

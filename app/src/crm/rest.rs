@@ -142,6 +142,8 @@ struct FollowUpQuery {
     view: Option<DueView>,
     /// Everyone's the key may see, not only its own (managers).
     team: Option<bool>,
+    /// With `team`, one store's (group-wide keys).
+    store_id: Option<i64>,
 }
 
 /// Open follow-ups in a view, soonest first.
@@ -154,7 +156,7 @@ async fn list_follow_ups(
 ) -> ApiResult<Json<Vec<FollowUpRow>>> {
     let view = q.view.unwrap_or(DueView::Today);
     Ok(Json(
-        service::follow_ups::list(&ctx, view, q.team.unwrap_or(false)).await?,
+        service::follow_ups::list(&ctx, view, q.team.unwrap_or(false), q.store_id).await?,
     ))
 }
 

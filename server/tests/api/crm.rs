@@ -219,17 +219,22 @@ both_dbs!(
         let before = at("2026-11-27T23:59");
         // (The demo's own follow-ups are due around the real today; only this one counts.)
         let has = |rows: Vec<app::crm::domain::follow_up::FollowUpRow>| ids(rows).contains(&fid);
-        assert!(has(follow_ups::list(&before, DueView::Today, false)
+        assert!(has(follow_ups::list(&before, DueView::Today, false, None)
             .await
             .unwrap()));
-        assert!(!has(follow_ups::list(&before, DueView::Overdue, false)
-            .await
-            .unwrap()));
+        assert!(!has(follow_ups::list(
+            &before,
+            DueView::Overdue,
+            false,
+            None
+        )
+        .await
+        .unwrap()));
         let after = at("2026-11-28T00:01");
-        assert!(!has(follow_ups::list(&after, DueView::Today, false)
+        assert!(!has(follow_ups::list(&after, DueView::Today, false, None)
             .await
             .unwrap()));
-        assert!(has(follow_ups::list(&after, DueView::Overdue, false)
+        assert!(has(follow_ups::list(&after, DueView::Overdue, false, None)
             .await
             .unwrap()));
         let due = follow_ups::due_count(&after).await.unwrap();
@@ -641,7 +646,7 @@ both_dbs!(
         .unwrap();
         assert_eq!(ids.len(), 3);
         assert_eq!(count(&app, "audit_log").await, audits + 1);
-        let week = follow_ups::list(&sales, DueView::Week, false)
+        let week = follow_ups::list(&sales, DueView::Week, false, None)
             .await
             .unwrap();
         assert!(week.iter().any(|f| f.id == ids[0]), "day 3 is this week");

@@ -37,6 +37,7 @@ async fn counts(app: &TestApp) -> Vec<i64> {
         "appointments",
         "complaints",
         "complaint_rules",
+        "sales_targets",
     ] {
         out.push(
             sql(format!("SELECT COUNT(*) FROM {t}"))
@@ -416,6 +417,19 @@ async fn attempt(
         }
         // Not an entry point: what the reports show (tried directly below).
         Action::ViewMargins => return None,
+        Action::ManageTargets => {
+            let month = chrono::Utc::now().format("%Y-%m").to_string();
+            app.call(
+                "analytics/save_target",
+                &[
+                    ("store_id", &store),
+                    ("month", &month),
+                    ("units", "10"),
+                    ("revenue", "2000000"),
+                ],
+            )
+            .await
+        }
     };
     Some(res.status().as_u16())
 }
@@ -702,6 +716,17 @@ async fn attempt_directly(
                 None => Err(app::error::AppError::Forbidden("no margins".into())),
             }
         }
+        Action::ManageTargets => app::analytics::service::targets::set(
+            ctx,
+            &app::analytics::domain::targets::TargetInput {
+                store_id: store.to_string(),
+                month: chrono::Utc::now().format("%Y-%m").to_string(),
+                units: "10".into(),
+                revenue: "2000000".into(),
+            },
+        )
+        .await
+        .map(drop),
     }
 }
 

@@ -165,24 +165,31 @@ pub fn parse_store(s: &str, lang: Lang) -> Result<Option<i64>, AppError> {
     }
 }
 
+/// A range of days as asked, checked as of `today` (China time): dates in `YYYY-MM-DD`
+/// (empty `to`: today; empty `from`: the first of `to`'s month), `from` not after `to`,
+/// at most [`MAX_DAYS`] days. Each refusal names its field.
+pub fn check_range(from: &str, to: &str, today: NaiveDate, lang: Lang) -> Result<Range, AppError> {
+    let to = parse_day("to", to, lang)?.unwrap_or(today);
+    let from = parse_day("from", from, lang)?.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
+    if from > to {
+        return Err(AppError::invalid("from", lang.t("analytics.from_after_to")));
+    }
+    let range = Range { from, to };
+    if range.days() > MAX_DAYS {
+        return Err(AppError::invalid(
+            "from",
+            lang.t("analytics.range_too_long"),
+        ));
+    }
+    Ok(range)
+}
+
 impl SalesQuery {
     /// Checks the request as of `today` (China time): dates in `YYYY-MM-DD`, `from` not
     /// after `to`, at most [`MAX_DAYS`] days, a known breakdown and bucket, a numeric
     /// store. Each refusal names its field.
     pub fn check(&self, today: NaiveDate, lang: Lang) -> Result<SalesRequest, AppError> {
-        let to = parse_day("to", &self.to, lang)?.unwrap_or(today);
-        let from =
-            parse_day("from", &self.from, lang)?.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
-        if from > to {
-            return Err(AppError::invalid("from", lang.t("analytics.from_after_to")));
-        }
-        let range = Range { from, to };
-        if range.days() > MAX_DAYS {
-            return Err(AppError::invalid(
-                "from",
-                lang.t("analytics.range_too_long"),
-            ));
-        }
+        let range = check_range(&self.from, &self.to, today, lang)?;
         let by = match self.by.trim() {
             "" => Dimension::Model,
             s => Dimension::parse(s)

@@ -81,15 +81,17 @@ pub async fn outlook(ctx: &Ctx, q: &OutlookQuery) -> Result<Outlook, AppError> {
         }
     }
 
+    // Orders waiting for a car, as the database counts them with every order write
+    // (`order_backlog`), rather than counted again on each request.
     let mut w = Where::new();
-    w.and_sql("o.vehicle_id IS NULL AND o.status IN ('pending_approval', 'approved')");
+    w.and_sql("b.orders <> 0");
     if let Some(store) = store {
-        w.and("o.store_id = ?", store);
+        w.and("b.store_id = ?", store);
     }
     let backlog: BTreeMap<i64, i64> = w
         .build(
-            "SELECT o.model_id, COUNT(*) FROM orders o",
-            "GROUP BY o.model_id",
+            "SELECT b.model_id, CAST(SUM(b.orders) AS BIGINT) FROM order_backlog b",
+            "GROUP BY b.model_id",
         )
         .fetch_all::<(i64, i64)>(ctx.db())
         .await?

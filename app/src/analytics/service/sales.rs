@@ -61,7 +61,7 @@ fn filter(range: Range, store: Option<i64>) -> Where {
 }
 
 /// The range's sums, day by day (days without sales absent).
-async fn by_day(
+pub(crate) async fn by_day(
     ctx: &Ctx,
     range: Range,
     store: Option<i64>,
@@ -82,7 +82,7 @@ async fn by_day(
         .collect())
 }
 
-fn total(days: &[(NaiveDate, Sums)]) -> Sums {
+pub(crate) fn total(days: &[(NaiveDate, Sums)]) -> Sums {
     let mut t = Sums::default();
     for (_, s) in days {
         t.add(s);

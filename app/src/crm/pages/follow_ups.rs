@@ -24,9 +24,14 @@ pub fn FollowUpsPage() -> impl IntoView {
             .unwrap_or(DueView::Today)
     };
     let team = move || q.with(|m| m.get("team").is_some_and(|t| t == "1"));
+    // One store's, when a report's figure led here (group roles).
+    let store = move || {
+        q.with(|m| m.get("store_id").and_then(|s| s.parse::<i64>().ok()))
+            .filter(|s| *s > 0)
+    };
     let list = Resource::new(
-        move || (view_of(), team()),
-        |(v, team)| list_follow_ups(v.code().to_owned(), team),
+        move || (view_of(), team(), store()),
+        |(v, team, store)| list_follow_ups(v.code().to_owned(), team, store),
     );
     let user = use_current_user();
     let complete = ServerAction::<CompleteFollowUp>::new();
@@ -43,8 +48,14 @@ pub fn FollowUpsPage() -> impl IntoView {
                 let may_edit = user.may(Action::EditCustomers).await;
                 let manager = user.0.await.ok().flatten().is_some_and(|u| u.role != Role::Sales);
                 let (current, team) = (view_of(), team());
+                let store_param = store().map(|s| format!("&store_id={s}")).unwrap_or_default();
                 let tab = move |v: DueView, t: bool| {
-                    let href = format!("/crm/follow-ups?view={}{}", v.code(), if t { "&team=1" } else { "" });
+                    let href = format!(
+                        "/crm/follow-ups?view={}{}{}",
+                        v.code(),
+                        if t { "&team=1" } else { "" },
+                        if t { store_param.as_str() } else { "" }
+                    );
                     let here = v == current && t == team;
                     view! {
                         <a class="tab" class:active=here aria-current=here.then_some("page") href=href>{lang.t(v.label_key())}</a>

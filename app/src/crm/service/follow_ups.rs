@@ -114,9 +114,15 @@ pub async fn complete(ctx: &Ctx, id: i64, outcome: &str) -> Result<(), AppError>
 }
 
 /// Open follow-ups in a view: the caller's own, or (`team`) every one the caller may
-/// see — a manager's store, a group role's every store. Soonest first, at most 500.
+/// see — a manager's store, a group role's every store or the one `store` names. Soonest
+/// first, at most 500.
 #[tracing::instrument(name = "crm.follow_ups", skip_all)]
-pub async fn list(ctx: &Ctx, view: DueView, team: bool) -> Result<Vec<FollowUpRow>, AppError> {
+pub async fn list(
+    ctx: &Ctx,
+    view: DueView,
+    team: bool,
+    store: Option<i64>,
+) -> Result<Vec<FollowUpRow>, AppError> {
     let p = ctx.require(Action::ViewCustomers)?;
     let (from, to) = view.range(ctx.now_ms());
     let mut w = Where::new();
@@ -124,6 +130,9 @@ pub async fn list(ctx: &Ctx, view: DueView, team: bool) -> Result<Vec<FollowUpRo
     w.and("f.due_at >= ?", from).and("f.due_at < ?", to);
     if team && p.role != crate::domain::Role::Sales {
         scope(&mut w, p, "f");
+        if let Some(store) = store.filter(|_| p.role.is_group_wide()) {
+            w.and("f.store_id = ?", store);
+        }
     } else {
         w.and("f.owner_id = ?", p.user_id.unwrap_or(-1));
     }

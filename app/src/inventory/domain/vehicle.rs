@@ -151,6 +151,9 @@ pub struct VehicleFilter {
     pub q: Option<String>,
     #[serde(default)]
     pub warehouse_id: Option<i64>,
+    /// One store's vehicles (group-wide roles; others see their own store's anyway).
+    #[serde(default)]
+    pub store_id: Option<i64>,
     #[serde(default)]
     pub model_id: Option<i64>,
     #[serde(default)]
@@ -188,6 +191,7 @@ impl VehicleFilter {
             match k {
                 "q" => f.q = Some(v.chars().take(17).collect()),
                 "warehouse_id" => f.warehouse_id = n,
+                "store_id" => f.store_id = n.filter(|s| *s > 0),
                 "model_id" => f.model_id = n,
                 "trim_id" => f.trim_id = n,
                 "color_id" => f.color_id = n,
@@ -211,6 +215,7 @@ impl VehicleFilter {
         };
         push("q", self.q.clone());
         push("warehouse_id", self.warehouse_id.map(|v| v.to_string()));
+        push("store_id", self.store_id.map(|v| v.to_string()));
         push("model_id", self.model_id.map(|v| v.to_string()));
         push("trim_id", self.trim_id.map(|v| v.to_string()));
         push("color_id", self.color_id.map(|v| v.to_string()));

@@ -27,6 +27,7 @@ pub fn VehiclesPage() -> impl IntoView {
             let pairs: Vec<(&str, String)> = [
                 "q",
                 "warehouse_id",
+                "store_id",
                 "model_id",
                 "trim_id",
                 "color_id",
@@ -91,6 +92,7 @@ pub fn VehiclesPage() -> impl IntoView {
                         <Select name="min_days" label=lang.t("vehicle.min_days")
                             choices=AGED_LEVELS.into_iter().map(|d| Choice::new(d, format!("≥ {d}"))).collect()
                             selected=f.min_days.map(|d| d.to_string()) blank="-" />
+                        {f.store_id.map(|s| view! { <input type="hidden" name="store_id" value=s.to_string() /> })}
                         {f.trim_id.map(|t| view! { <input type="hidden" name="trim_id" value=t.to_string() /> })}
                         {f.color_id.map(|c| view! { <input type="hidden" name="color_id" value=c.to_string() /> })}
                         <button type="submit" class="btn btn-primary">{lang.t("common.apply")}</button>

@@ -68,7 +68,8 @@ fn filtered(
     tail: &str,
 ) -> Sql {
     let mut w = Where::new();
-    if let Some(store) = scope {
+    // A store-bound caller's own store, whatever the filter says; else the one asked.
+    if let Some(store) = scope.or(f.store_id) {
         w.and(
             "v.warehouse_id IN (SELECT id FROM warehouses WHERE store_id = ?)",
             store,

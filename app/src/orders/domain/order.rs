@@ -249,6 +249,10 @@ pub struct OrderFilter {
     pub store_id: Option<i64>,
     #[serde(default)]
     pub model_id: Option<i64>,
+    /// Only orders that count as sold (已审核, 已发货, 已完成), as the sales figures count
+    /// them.
+    #[serde(default)]
+    pub sold: Option<bool>,
     /// Entered on or after this day (China time), `YYYY-MM-DD`.
     #[serde(default)]
     #[cfg_attr(feature = "ssr", param(value_type = Option<String>))]

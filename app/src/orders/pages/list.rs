@@ -37,7 +37,11 @@ pub fn filter_of(get: impl Fn(&str) -> Option<String>) -> OrderFilter {
     OrderFilter {
         status: text("status").and_then(|s| OrderStatus::parse(&s)),
         salesperson_id: id("salesperson_id"),
+        store_id: id("store_id"),
         model_id: id("model_id"),
+        sold: text("sold")
+            .map(|v| matches!(v.as_str(), "1" | "true" | "on"))
+            .filter(|s| *s),
         from: day("from"),
         to: day("to"),
         q: text("q").map(|q| q.chars().take(MAX_SEARCH).collect()),
@@ -58,7 +62,9 @@ fn address(f: &OrderFilter) -> String {
     };
     add("status", f.status.map(|s| s.code().to_owned()));
     add("salesperson_id", f.salesperson_id.map(|v| v.to_string()));
+    add("store_id", f.store_id.map(|v| v.to_string()));
     add("model_id", f.model_id.map(|v| v.to_string()));
+    add("sold", f.sold.filter(|s| *s).map(|_| "1".to_owned()));
     add("from", f.from.map(|d| d.to_string()));
     add("to", f.to.map(|d| d.to_string()));
     add("q", f.q.clone());
@@ -99,6 +105,8 @@ pub fn OrdersPage() -> impl IntoView {
                     owners.await.unwrap_or_default().into_iter().map(|(id, name)| Choice::new(id, name)).collect()
                 };
                 let f = filter();
+                let sold_only = f.sold == Some(true);
+                let report_filter = sold_only || f.store_id.is_some();
                 let size = f.page_size();
                 let offset = f.offset.unwrap_or(0);
                 let columns = vec![
@@ -154,13 +162,20 @@ pub fn OrdersPage() -> impl IntoView {
                             <label for="order-to">{lang.t("order.to")}</label>
                             <input id="order-to" name="to" type="date" value=f.to.map(|d| d.to_string()).unwrap_or_default() />
                         </div>
+                        // Filters that arrive from a report's figure stay until cleared.
+                        {f.store_id.map(|s| view! { <input type="hidden" name="store_id" value=s.to_string() /> })}
+                        {f.sold.filter(|s| *s).map(|_| view! { <input type="hidden" name="sold" value="1" /> })}
                         <button type="submit" class="btn btn-primary">{lang.t("common.apply")}</button>
+                        {report_filter.then(|| view! {
+                            <a class="btn" href="/orders" data-testid="order-filter-clear">{lang.t("order.clear_report_filter")}</a>
+                        })}
                         {may_edit.then(|| view! { <a class="btn" href="/orders/new" data-testid="new-order">{lang.t("order.new")}</a> })}
                         {may_edit.then(|| view! { <a class="btn" href="/orders/import" data-testid="order-import">{lang.t("order.import")}</a> })}
                         <a class="btn" href=export_address(&f) rel="external" download data-testid="order-export">{lang.t("common.export_xlsx")}</a>
                         {may_approve.then(|| view! { <a class="btn" href="/orders/approvals">{lang.t("order.approvals")}</a> })}
                     </Form>
                     {error.map(|e| view! { <ErrorNote error=e /> })}
+                    {sold_only.then(|| view! { <p class="muted" data-testid="order-sold-note">{lang.t("order.sold_only")}</p> })}
                     <p class="muted" data-testid="order-total-count">{lang.tf("order.n_orders", &[("n", &format!("{total}{}", if more { "+" } else { "" }))])}</p>
                     <DataTable columns rows empty=lang.t("order.none") testid="orders-table" />
                     <nav class="pager">

@@ -966,6 +966,9 @@ async fn list_filter(ctx: &Ctx, p: &Principal, f: &OrderFilter) -> Result<Where,
     if let Some(s) = f.status {
         w.and("o.status = ?", s.code());
     }
+    if f.sold == Some(true) {
+        w.and_sql("o.status IN ('approved', 'shipped', 'completed')");
+    }
     for (col, v) in [
         ("o.customer_id", f.customer_id),
         ("o.salesperson_id", f.salesperson_id),
