@@ -136,13 +136,18 @@ INSERT INTO analytics_settings (id, holding_rate_ppm, updated_at, updated_by) VA
 
 -- dialect-specific: begin
 
--- The China-time month (UTC+8) of a moment in UTC milliseconds.
-CREATE FUNCTION china_month(ms BIGINT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
-$$ SELECT to_char(to_timestamp((ms / 1000 + 28800)::double precision) AT TIME ZONE 'UTC', 'YYYY-MM') $$;
+-- The China-time month (UTC+8) of a moment in UTC milliseconds (PL/pgSQL: its one
+-- expression is evaluated without planning a query on every call).
+CREATE FUNCTION china_month(ms BIGINT) RETURNS TEXT LANGUAGE plpgsql IMMUTABLE AS
+$$ BEGIN RETURN to_char(to_timestamp((ms / 1000 + 28800)::double precision) AT TIME ZONE 'UTC', 'YYYY-MM'); END $$;
 
--- The bucket a duration falls in (a negative one counts as none).
-CREATE FUNCTION cycle_bucket(ms BIGINT) RETURNS BIGINT LANGUAGE sql STABLE AS
-$$ SELECT bucket FROM cycle_buckets WHERE lo_ms <= GREATEST(ms, 0) ORDER BY lo_ms DESC LIMIT 1 $$;
+-- The bucket a duration falls in, as `cycle_buckets` lists them (a negative one counts
+-- as none): arithmetic the planner folds into the statement that calls it.
+CREATE FUNCTION cycle_bucket(ms BIGINT) RETURNS BIGINT LANGUAGE sql IMMUTABLE AS
+$$ SELECT CASE WHEN ms < 86400000 THEN GREATEST(ms, 0) / 3600000
+               WHEN ms < 1209600000 THEN 23 + ms / 86400000
+               WHEN ms < 7862400000 THEN 37 + (ms / 86400000 - 14) / 7
+               WHEN ms < 15724800000 THEN 48 WHEN ms < 31536000000 THEN 49 ELSE 50 END $$;
 
 -- An order's steps as its status moves: set when it reaches one, cleared when it goes
 -- back before it. An order written straight into a later status (an import, demo data)
@@ -184,46 +189,70 @@ END $$;
 CREATE TRIGGER order_steps BEFORE INSERT OR UPDATE OF status ON orders
 FOR EACH ROW EXECUTE FUNCTION order_steps();
 
--- One cycle step of an order in or out of the summary.
-CREATE FUNCTION order_cycle_apply(o orders, step TEXT, started BIGINT, ended BIGINT, sign BIGINT)
-RETURNS void LANGUAGE plpgsql AS $$
+-- An order's cycle steps in or out of the summary (`sign` 1 or -1), in one statement.
+CREATE FUNCTION order_cycles_apply(o orders, sign BIGINT) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    IF started IS NULL OR ended IS NULL THEN
+    IF o.status NOT IN ('approved', 'shipped', 'completed') THEN
         RETURN;
     END IF;
     INSERT INTO order_cycles AS c (month, store_id, salesperson_id, stage, bucket, orders, total_ms)
-    VALUES (china_month(ended), o.store_id, COALESCE(o.salesperson_id, 0), step, cycle_bucket(ended - started),
-            sign, sign * GREATEST(ended - started, 0))
+    SELECT china_month(s.ended), o.store_id, COALESCE(o.salesperson_id, 0), s.step, cycle_bucket(s.ended - s.started),
+           sign, sign * GREATEST(s.ended - s.started, 0)
+    FROM (VALUES ('approval', o.created_at, o.approved_at), ('shipping', o.approved_at, o.shipped_at),
+                 ('delivery', o.shipped_at, o.completed_at), ('total', o.created_at, o.completed_at))
+         AS s (step, started, ended)
+    WHERE s.started IS NOT NULL AND s.ended IS NOT NULL
     ON CONFLICT ON CONSTRAINT order_cycles_pkey DO UPDATE
     SET orders = c.orders + excluded.orders, total_ms = c.total_ms + excluded.total_ms;
 END $$;
 
--- An order's contribution to the cycle times, the backlog and its customer's purchases
--- (`sign` 1 puts it in, -1 takes it out).
-CREATE FUNCTION order_summaries_apply(o orders, sign BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+-- An order among its customer's purchases, or not.
+CREATE FUNCTION customer_purchases_apply(o orders, sign BIGINT) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     IF o.status IN ('approved', 'shipped', 'completed') THEN
-        PERFORM order_cycle_apply(o, 'approval', o.created_at, o.approved_at, sign);
-        PERFORM order_cycle_apply(o, 'shipping', o.approved_at, o.shipped_at, sign);
-        PERFORM order_cycle_apply(o, 'delivery', o.shipped_at, o.completed_at, sign);
-        PERFORM order_cycle_apply(o, 'total', o.created_at, o.completed_at, sign);
         INSERT INTO customer_purchases AS p (customer_id, store_id, units)
         SELECT c.id, c.store_id, sign FROM customers c WHERE c.id = o.customer_id
         ON CONFLICT (customer_id) DO UPDATE SET units = p.units + excluded.units;
     END IF;
+END $$;
+
+-- An order among those waiting for a car, or not.
+CREATE FUNCTION order_backlog_apply(o orders, sign BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
     IF o.vehicle_id IS NULL AND o.status IN ('pending_approval', 'approved') THEN
         INSERT INTO order_backlog AS b (store_id, model_id, orders) VALUES (o.store_id, o.model_id, sign)
         ON CONFLICT (store_id, model_id) DO UPDATE SET orders = b.orders + excluded.orders;
     END IF;
 END $$;
 
+-- Each summary is touched only when a column it reads changed: holding a vehicle moves
+-- the backlog alone, a payment none of them.
 CREATE FUNCTION order_summaries_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM order_summaries_apply(OLD, -1);
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        PERFORM order_summaries_apply(NEW, 1);
+    IF TG_OP = 'INSERT' THEN
+        PERFORM order_cycles_apply(NEW, 1);
+        PERFORM customer_purchases_apply(NEW, 1);
+        PERFORM order_backlog_apply(NEW, 1);
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM order_cycles_apply(OLD, -1);
+        PERFORM customer_purchases_apply(OLD, -1);
+        PERFORM order_backlog_apply(OLD, -1);
+    ELSE
+        IF (OLD.status, OLD.store_id, OLD.salesperson_id, OLD.created_at, OLD.approved_at, OLD.shipped_at,
+            OLD.completed_at) IS DISTINCT FROM (NEW.status, NEW.store_id, NEW.salesperson_id, NEW.created_at,
+            NEW.approved_at, NEW.shipped_at, NEW.completed_at) THEN
+            PERFORM order_cycles_apply(OLD, -1);
+            PERFORM order_cycles_apply(NEW, 1);
+        END IF;
+        IF (OLD.status, OLD.customer_id) IS DISTINCT FROM (NEW.status, NEW.customer_id) THEN
+            PERFORM customer_purchases_apply(OLD, -1);
+            PERFORM customer_purchases_apply(NEW, 1);
+        END IF;
+        IF (OLD.status, OLD.vehicle_id IS NULL, OLD.store_id, OLD.model_id)
+           IS DISTINCT FROM (NEW.status, NEW.vehicle_id IS NULL, NEW.store_id, NEW.model_id) THEN
+            PERFORM order_backlog_apply(OLD, -1);
+            PERFORM order_backlog_apply(NEW, 1);
+        END IF;
     END IF;
     RETURN NULL;
 END $$;

@@ -136,9 +136,9 @@ INSERT INTO analytics_settings (id, holding_rate_ppm, updated_at, updated_by) VA
 
 -- dialect-specific: begin
 
--- SQLite's triggers cannot call one another, so the summaries are written through two
--- views: a row inserted into `order_moves` puts an order's contribution in (`sign` 1) or
--- takes it out (-1), and each cycle step goes through `order_cycle_moves`.
+-- SQLite's triggers cannot call one another: each cycle step goes into the summary
+-- through one view, a row inserted into `order_cycle_moves` putting it in (`sign` 1) or
+-- taking it out (-1).
 CREATE VIEW order_cycle_moves AS
 SELECT '' AS stage, 0 AS store_id, 0 AS salesperson_id, 0 AS started, 0 AS ended, 0 AS sign WHERE 0;
 
@@ -147,41 +147,16 @@ WHEN NEW.started IS NOT NULL AND NEW.ended IS NOT NULL
 BEGIN
     INSERT INTO order_cycles (month, store_id, salesperson_id, stage, bucket, orders, total_ms)
     SELECT strftime('%Y-%m', NEW.ended / 1000 + 28800, 'unixepoch'), NEW.store_id, NEW.salesperson_id, NEW.stage,
-           (SELECT b.bucket FROM cycle_buckets b WHERE b.lo_ms <= MAX(NEW.ended - NEW.started, 0)
-            ORDER BY b.lo_ms DESC LIMIT 1),
+           -- The bucket, as `cycle_buckets` lists them (a negative time counts as none).
+           CASE WHEN NEW.ended - NEW.started < 86400000 THEN MAX(NEW.ended - NEW.started, 0) / 3600000
+                WHEN NEW.ended - NEW.started < 1209600000 THEN 23 + (NEW.ended - NEW.started) / 86400000
+                WHEN NEW.ended - NEW.started < 7862400000 THEN 37 + ((NEW.ended - NEW.started) / 86400000 - 14) / 7
+                WHEN NEW.ended - NEW.started < 15724800000 THEN 48
+                WHEN NEW.ended - NEW.started < 31536000000 THEN 49 ELSE 50 END,
            NEW.sign, NEW.sign * MAX(NEW.ended - NEW.started, 0)
     WHERE 1
     ON CONFLICT (month, store_id, salesperson_id, stage, bucket) DO UPDATE
     SET orders = orders + excluded.orders, total_ms = total_ms + excluded.total_ms;
-END;
-
-CREATE VIEW order_moves AS
-SELECT status, store_id, salesperson_id, customer_id, model_id, vehicle_id, created_at, approved_at, shipped_at,
-       completed_at, 0 AS sign
-FROM orders WHERE 0;
-
-CREATE TRIGGER order_moves INSTEAD OF INSERT ON order_moves
-BEGIN
-    INSERT INTO order_cycle_moves (stage, store_id, salesperson_id, started, ended, sign)
-    SELECT 'approval', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.created_at, NEW.approved_at, NEW.sign
-    WHERE NEW.status IN ('approved', 'shipped', 'completed')
-    UNION ALL
-    SELECT 'shipping', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.approved_at, NEW.shipped_at, NEW.sign
-    WHERE NEW.status IN ('approved', 'shipped', 'completed')
-    UNION ALL
-    SELECT 'delivery', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.shipped_at, NEW.completed_at, NEW.sign
-    WHERE NEW.status IN ('approved', 'shipped', 'completed')
-    UNION ALL
-    SELECT 'total', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.created_at, NEW.completed_at, NEW.sign
-    WHERE NEW.status IN ('approved', 'shipped', 'completed');
-    INSERT INTO customer_purchases (customer_id, store_id, units)
-    SELECT c.id, c.store_id, NEW.sign FROM customers c
-    WHERE c.id = NEW.customer_id AND NEW.status IN ('approved', 'shipped', 'completed')
-    ON CONFLICT (customer_id) DO UPDATE SET units = units + excluded.units;
-    INSERT INTO order_backlog (store_id, model_id, orders)
-    SELECT NEW.store_id, NEW.model_id, NEW.sign
-    WHERE NEW.vehicle_id IS NULL AND NEW.status IN ('pending_approval', 'approved')
-    ON CONFLICT (store_id, model_id) DO UPDATE SET orders = orders + excluded.orders;
 END;
 
 -- An order's steps as its status moves: set when it reaches one, cleared when it goes
@@ -217,26 +192,113 @@ BEGIN
     WHERE id = NEW.id;
 END;
 
+-- Each summary follows an order through its own triggers, fired only when a column it
+-- reads changed: holding a vehicle moves the backlog alone, a payment none of them.
 CREATE TRIGGER order_summaries_insert AFTER INSERT ON orders
 BEGIN
-    INSERT INTO order_moves VALUES (NEW.status, NEW.store_id, NEW.salesperson_id, NEW.customer_id, NEW.model_id,
-        NEW.vehicle_id, NEW.created_at, NEW.approved_at, NEW.shipped_at, NEW.completed_at, 1);
-END;
-
-CREATE TRIGGER order_summaries_update
-AFTER UPDATE OF status, store_id, salesperson_id, customer_id, model_id, vehicle_id, created_at, approved_at,
-                shipped_at, completed_at ON orders
-BEGIN
-    INSERT INTO order_moves VALUES (OLD.status, OLD.store_id, OLD.salesperson_id, OLD.customer_id, OLD.model_id,
-        OLD.vehicle_id, OLD.created_at, OLD.approved_at, OLD.shipped_at, OLD.completed_at, -1);
-    INSERT INTO order_moves VALUES (NEW.status, NEW.store_id, NEW.salesperson_id, NEW.customer_id, NEW.model_id,
-        NEW.vehicle_id, NEW.created_at, NEW.approved_at, NEW.shipped_at, NEW.completed_at, 1);
+    INSERT INTO order_cycle_moves (stage, store_id, salesperson_id, started, ended, sign)
+    SELECT 'approval', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.created_at, NEW.approved_at, 1
+    WHERE NEW.status IN ('approved', 'shipped', 'completed')
+    UNION ALL
+    SELECT 'shipping', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.approved_at, NEW.shipped_at, 1
+    WHERE NEW.status IN ('approved', 'shipped', 'completed')
+    UNION ALL
+    SELECT 'delivery', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.shipped_at, NEW.completed_at, 1
+    WHERE NEW.status IN ('approved', 'shipped', 'completed')
+    UNION ALL
+    SELECT 'total', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.created_at, NEW.completed_at, 1
+    WHERE NEW.status IN ('approved', 'shipped', 'completed');
+    INSERT INTO customer_purchases (customer_id, store_id, units)
+    SELECT c.id, c.store_id, 1 FROM customers c
+    WHERE c.id = NEW.customer_id AND NEW.status IN ('approved', 'shipped', 'completed')
+    ON CONFLICT (customer_id) DO UPDATE SET units = units + excluded.units;
+    INSERT INTO order_backlog (store_id, model_id, orders)
+    SELECT NEW.store_id, NEW.model_id, 1
+    WHERE NEW.vehicle_id IS NULL AND NEW.status IN ('pending_approval', 'approved')
+    ON CONFLICT (store_id, model_id) DO UPDATE SET orders = orders + excluded.orders;
 END;
 
 CREATE TRIGGER order_summaries_delete AFTER DELETE ON orders
 BEGIN
-    INSERT INTO order_moves VALUES (OLD.status, OLD.store_id, OLD.salesperson_id, OLD.customer_id, OLD.model_id,
-        OLD.vehicle_id, OLD.created_at, OLD.approved_at, OLD.shipped_at, OLD.completed_at, -1);
+    INSERT INTO order_cycle_moves (stage, store_id, salesperson_id, started, ended, sign)
+    SELECT 'approval', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.created_at, OLD.approved_at, -1
+    WHERE OLD.status IN ('approved', 'shipped', 'completed')
+    UNION ALL
+    SELECT 'shipping', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.approved_at, OLD.shipped_at, -1
+    WHERE OLD.status IN ('approved', 'shipped', 'completed')
+    UNION ALL
+    SELECT 'delivery', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.shipped_at, OLD.completed_at, -1
+    WHERE OLD.status IN ('approved', 'shipped', 'completed')
+    UNION ALL
+    SELECT 'total', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.created_at, OLD.completed_at, -1
+    WHERE OLD.status IN ('approved', 'shipped', 'completed');
+    INSERT INTO customer_purchases (customer_id, store_id, units)
+    SELECT c.id, c.store_id, -1 FROM customers c
+    WHERE c.id = OLD.customer_id AND OLD.status IN ('approved', 'shipped', 'completed')
+    ON CONFLICT (customer_id) DO UPDATE SET units = units + excluded.units;
+    INSERT INTO order_backlog (store_id, model_id, orders)
+    SELECT OLD.store_id, OLD.model_id, -1
+    WHERE OLD.vehicle_id IS NULL AND OLD.status IN ('pending_approval', 'approved')
+    ON CONFLICT (store_id, model_id) DO UPDATE SET orders = orders + excluded.orders;
+END;
+
+CREATE TRIGGER order_cycles_update
+AFTER UPDATE OF status, store_id, salesperson_id, created_at, approved_at, shipped_at, completed_at ON orders
+WHEN OLD.status IS NOT NEW.status OR OLD.store_id IS NOT NEW.store_id OR OLD.salesperson_id IS NOT NEW.salesperson_id
+  OR OLD.created_at IS NOT NEW.created_at OR OLD.approved_at IS NOT NEW.approved_at
+  OR OLD.shipped_at IS NOT NEW.shipped_at OR OLD.completed_at IS NOT NEW.completed_at
+BEGIN
+    INSERT INTO order_cycle_moves (stage, store_id, salesperson_id, started, ended, sign)
+    SELECT 'approval', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.created_at, OLD.approved_at, -1
+    WHERE OLD.status IN ('approved', 'shipped', 'completed')
+    UNION ALL
+    SELECT 'shipping', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.approved_at, OLD.shipped_at, -1
+    WHERE OLD.status IN ('approved', 'shipped', 'completed')
+    UNION ALL
+    SELECT 'delivery', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.shipped_at, OLD.completed_at, -1
+    WHERE OLD.status IN ('approved', 'shipped', 'completed')
+    UNION ALL
+    SELECT 'total', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.created_at, OLD.completed_at, -1
+    WHERE OLD.status IN ('approved', 'shipped', 'completed');
+    INSERT INTO order_cycle_moves (stage, store_id, salesperson_id, started, ended, sign)
+    SELECT 'approval', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.created_at, NEW.approved_at, 1
+    WHERE NEW.status IN ('approved', 'shipped', 'completed')
+    UNION ALL
+    SELECT 'shipping', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.approved_at, NEW.shipped_at, 1
+    WHERE NEW.status IN ('approved', 'shipped', 'completed')
+    UNION ALL
+    SELECT 'delivery', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.shipped_at, NEW.completed_at, 1
+    WHERE NEW.status IN ('approved', 'shipped', 'completed')
+    UNION ALL
+    SELECT 'total', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.created_at, NEW.completed_at, 1
+    WHERE NEW.status IN ('approved', 'shipped', 'completed');
+END;
+
+CREATE TRIGGER customer_purchases_update AFTER UPDATE OF status, customer_id ON orders
+WHEN OLD.status IS NOT NEW.status OR OLD.customer_id IS NOT NEW.customer_id
+BEGIN
+    INSERT INTO customer_purchases (customer_id, store_id, units)
+    SELECT c.id, c.store_id, -1 FROM customers c
+    WHERE c.id = OLD.customer_id AND OLD.status IN ('approved', 'shipped', 'completed')
+    ON CONFLICT (customer_id) DO UPDATE SET units = units + excluded.units;
+    INSERT INTO customer_purchases (customer_id, store_id, units)
+    SELECT c.id, c.store_id, 1 FROM customers c
+    WHERE c.id = NEW.customer_id AND NEW.status IN ('approved', 'shipped', 'completed')
+    ON CONFLICT (customer_id) DO UPDATE SET units = units + excluded.units;
+END;
+
+CREATE TRIGGER order_backlog_update AFTER UPDATE OF status, vehicle_id, store_id, model_id ON orders
+WHEN OLD.status IS NOT NEW.status OR (OLD.vehicle_id IS NULL) IS NOT (NEW.vehicle_id IS NULL)
+  OR OLD.store_id IS NOT NEW.store_id OR OLD.model_id IS NOT NEW.model_id
+BEGIN
+    INSERT INTO order_backlog (store_id, model_id, orders)
+    SELECT OLD.store_id, OLD.model_id, -1
+    WHERE OLD.vehicle_id IS NULL AND OLD.status IN ('pending_approval', 'approved')
+    ON CONFLICT (store_id, model_id) DO UPDATE SET orders = orders + excluded.orders;
+    INSERT INTO order_backlog (store_id, model_id, orders)
+    SELECT NEW.store_id, NEW.model_id, 1
+    WHERE NEW.vehicle_id IS NULL AND NEW.status IN ('pending_approval', 'approved')
+    ON CONFLICT (store_id, model_id) DO UPDATE SET orders = orders + excluded.orders;
 END;
 
 -- A vehicle's sale: set when it becomes sold or delivered, cleared if it goes back.
