@@ -31,7 +31,12 @@ pub enum Command {
     /// Apply database migrations and exit.
     Migrate,
     /// Load the demo dealer group, staff, catalog, vehicles and customers (once).
-    SeedDemo,
+    SeedDemo {
+        /// Also load a two-year sales history of this many orders (with their customers,
+        /// leads, cars, ratings and the stores' targets), once: e.g. 1000000.
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=5_000_000))]
+        orders: Option<i64>,
+    },
     /// Create a staff account; prints the password if none is given.
     CreateUser {
         #[arg(long)]
@@ -86,9 +91,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied ({:?})", db.dialect());
             Ok(())
         }
-        Command::SeedDemo => {
+        Command::SeedDemo { orders } => {
             let db = open(&config).await?;
             print_seed(demo::seed(&db).await?);
+            if let Some(orders) = orders {
+                println!("{}", crate::history::load(&db, orders).await?);
+            }
             Ok(())
         }
         Command::CreateUser {

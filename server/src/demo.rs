@@ -469,6 +469,26 @@ pub async fn seed(db: &Db) -> anyhow::Result<SeedOutcome> {
     for (code, store) in &stores {
         appointments += seed_service(&mut tx, code, *store, now).await?;
     }
+    // This month's sales targets (销售目标), which the dashboard measures the month by.
+    let month = app::clock::day_of(now).format("%Y-%m").to_string();
+    for (code, store) in &stores {
+        let (units, yuan) = if *code == "SH01" {
+            (30, 6_000_000)
+        } else {
+            (20, 4_000_000)
+        };
+        sql(
+            "INSERT INTO sales_targets (store_id, month, units, revenue, updated_at, updated_by)
+             VALUES ($1, $2, $3, $4, $5, 'system:seed-demo')",
+        )
+        .bind(*store)
+        .bind(month.clone())
+        .bind(units)
+        .bind(yuan * 100)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+    }
     let mut complaints = 0;
     let mut ratings = 0;
     for (code, store) in &stores {

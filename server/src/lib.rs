@@ -6,6 +6,7 @@ pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod history;
 pub mod middleware;
 pub mod startup;
 pub mod telemetry;
