@@ -437,7 +437,7 @@ both_dbs!(
 );
 
 /// A model of its own (a trim, a colour), so the demo's sales and stock stay out of it.
-async fn new_model(app: &TestApp) -> (i64, i64, i64) {
+pub(crate) async fn new_model(app: &TestApp) -> (i64, i64, i64) {
     let brand: i64 = sql("SELECT MIN(id) FROM brands")
         .scalar(&app.db)
         .await

@@ -17,5 +17,6 @@ mod orders_rest;
 mod orders_ui;
 mod permissions;
 mod reminders;
+mod reports;
 mod rest;
 mod service;

@@ -70,6 +70,14 @@ const OPERATIONS: &[&str] = &[
     "POST /api/v1/public/ratings/{token}",
     "GET /api/v1/analytics/sales",
     "GET /api/v1/analytics/outlook",
+    "GET /api/v1/analytics/cycle",
+    "GET /api/v1/analytics/customers",
+    "GET /api/v1/analytics/turnover",
+    "GET /api/v1/analytics/dashboard",
+    "GET /api/v1/analytics/targets",
+    "PUT /api/v1/analytics/targets",
+    "GET /api/v1/analytics/settings",
+    "PUT /api/v1/analytics/settings",
 ];
 
 /// The operations anyone may call without a key: the service booking, a customer's
