@@ -57,7 +57,11 @@ pub fn ComplaintsPage() -> impl IntoView {
                     .collect(),
                 escalated: flag("escalated"),
                 overdue: flag("overdue"),
-                store_id: None,
+                // One store's, when a report's figure led here (group roles).
+                store_id: m
+                    .get("store_id")
+                    .and_then(|s| s.parse::<i64>().ok())
+                    .filter(|s| *s > 0),
             }
         })
     };
@@ -114,6 +118,7 @@ pub fn ComplaintsPage() -> impl IntoView {
                             <input type="checkbox" name="escalated" value="1" checked=f.escalated />
                             {lang.t("complaint.escalated_only")}
                         </label>
+                        {f.store_id.map(|s| view! { <input type="hidden" name="store_id" value=s.to_string() /> })}
                         <button type="submit" class="btn btn-primary">{lang.t("common.apply")}</button>
                         {may_handle.then(|| view! { <a class="btn" href="/complaints/new" data-testid="new-complaint">{lang.t("complaint.new")}</a> })}
                         <a class="btn" href="/ratings">{lang.t("nav.ratings")}</a>
