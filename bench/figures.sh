@@ -5,7 +5,8 @@
 #     crate by crate;
 #   - per page (login, home, the inventory pages, the CRM pages): the bytes a cold load
 #     moves after sign-in, measured in Chromium from the network;
-#   - Lighthouse (12, mobile preset) for /login, /, /inventory and the CRM pages signed in;
+#   - Lighthouse (12, mobile preset) for /login, /, /inventory, the CRM pages and the
+#     reports, signed in (the reports as the general manager);
 #   - server throughput of a signed-in data page against the trivial sign-in page;
 #   - with --clean-build: the time of a clean release build.
 # Page weights and Lighthouse need the npm packages in bench/ (installed here when missing)
@@ -36,7 +37,9 @@ work="$(mktemp -d /tmp/forecourt-figures.XXXXXX)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 export DATABASE_URL="$work/figures.db" FORECOURT_ADDR="127.0.0.1:$port" FORECOURT_SITE_ROOT="$ROOT/target/site"
 export BASE_URL="http://$FORECOURT_ADDR" FORECOURT_LOG=warn
-"$BIN" seed-demo >/dev/null
+# The demo group with two years of sales, as scripts/run.sh loads it, so the reports
+# have a history to draw.
+"$BIN" seed-demo --orders 20000 >/dev/null
 "$BIN" serve >"$work/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
@@ -66,17 +69,28 @@ fi
 echo
 echo "== page weight"
 node bench/pages.mjs sh.sales
+node bench/pages.mjs gm /analytics /analytics/sales /analytics/cycle /analytics/customers \
+  /analytics/turnover /analytics/outlook /analytics/targets
 
 echo
 echo "== Lighthouse 12, mobile preset (Debian chromium)"
-jar="$work/cookies"
-curl -fs -c "$jar" -o /dev/null -H 'accept: application/json' \
-  --data 'username=sh.sales&password=forecourt-demo' "$BASE_URL/sfn/login"
-session="$(awk '$6 == "fc_session" { print $7 }' "$jar")"
-printf '{"Cookie": "fc_session=%s"}' "$session" >"$work/headers.json"
-for path in /login / /inventory /crm/customers /crm/customers/new /crm/leads/list /crm/follow-ups; do
+sign_in() { # user → a headers file with its session cookie
+  local jar="$work/cookies.$1"
+  curl -fs -c "$jar" -o /dev/null -H 'accept: application/json' \
+    --data "username=$1&password=forecourt-demo" "$BASE_URL/sfn/login"
+  printf '{"Cookie": "fc_session=%s"}' "$(awk '$6 == "fc_session" { print $7 }' "$jar")" >"$work/headers.$1.json"
+}
+sign_in sh.sales
+sign_in gm
+session="$(awk '$6 == "fc_session" { print $7 }' "$work/cookies.sh.sales")"
+for path in /login / /inventory /crm/customers /crm/customers/new /crm/leads/list /crm/follow-ups \
+    /analytics /analytics/sales /analytics/cycle /analytics/customers /analytics/turnover /analytics/outlook; do
   headers=()
-  [ "$path" != /login ] && headers=(--extra-headers="$work/headers.json")
+  case "$path" in
+    /login) ;;
+    /analytics*) headers=(--extra-headers="$work/headers.gm.json") ;;
+    *) headers=(--extra-headers="$work/headers.sh.sales.json") ;;
+  esac
   if CHROME_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}" bench/node_modules/.bin/lighthouse "$BASE_URL$path" \
       --quiet --output=json --output-path="$work/lh.json" "${headers[@]}" \
       --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking" \
@@ -86,10 +100,14 @@ import json, sys
 r = json.load(open(sys.argv[2]))
 c = {k: round(v["score"] * 100) for k, v in r["categories"].items()}
 a = r["audits"]
-print(f"  {sys.argv[1]:<12} performance {c['performance']:>3}  accessibility {c['accessibility']:>3}"
+print(f"  {sys.argv[1]:<20} performance {c['performance']:>3}  accessibility {c['accessibility']:>3}"
       f"  best practices {c['best-practices']:>3}  SEO {c['seo']:>3}"
       f"  (FCP {a['first-contentful-paint']['displayValue']}, LCP {a['largest-contentful-paint']['displayValue']},"
       f" TBT {a['total-blocking-time']['displayValue']})")
+ids = {x["id"] for x in r["categories"]["accessibility"]["auditRefs"]}
+failed = [k for k, v in a.items() if k in ids and v.get("score") is not None and v["score"] < 1]
+if failed:
+    print(f"  {'':<20} accessibility audits not passed: {', '.join(failed)}")
 EOF
   else
     echo "  $path: lighthouse failed"

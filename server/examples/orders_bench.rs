@@ -9,8 +9,11 @@
 //!    customers, 100,000 vehicles): median and p95 of each filter and search the list
 //!    page offers. The budget is a median under 100 ms.
 //! 3. The analytics reports over REST at that volume (the sales report over a month, a
-//!    year and two years, by each breakdown; the outlook): median and p95, the same
-//!    budget. Filling the orders also fills the daily sales summary through its triggers.
+//!    year and two years, by each breakdown; the outlook, the dashboard, cycle times,
+//!    customers and turnover): median and p95, the same budget. The volume is the demo's
+//!    two-year sales history (`seed-demo --orders`): customers and their leads, orders
+//!    through every step, cars sold and on hand; its triggers fill the summaries the
+//!    reports read. Then the dashboard page's full server time, signed in.
 //!
 //! `cargo run --release -p server --example orders_bench [-- orders entries]` (0 orders:
 //! order entry only)
@@ -230,73 +233,6 @@ async fn entry(name: &str, db: &Db, base: &str, entries: i64) -> anyhow::Result<
     Ok(())
 }
 
-/// Fills to a dealer group's volume: 200,000 customers, 100,000 vehicles and 1,000,000
-/// orders over both stores and their salespeople, in every status, over two years.
-async fn fill(db: &Db, orders: i64) -> anyhow::Result<()> {
-    let have: i64 = sql("SELECT COUNT(*) FROM customers").scalar(db).await?;
-    if have < 200_000 {
-        add_customers(db, 200_000 - have, 13_900_000_000).await?;
-    }
-    add_vehicles(db, "LBENCHSD", 100_000, "delivered").await?;
-    let (model, trim, color, _, _) = spec(db).await?;
-    let salespeople: Vec<(i64, i64)> = sql(
-        "SELECT id, store_id FROM users WHERE role = 'sales' AND store_id IS NOT NULL ORDER BY id",
-    )
-    .fetch_all(db)
-    .await?;
-    let first_vehicle: i64 = sql("SELECT MIN(id) FROM vehicles WHERE vin LIKE 'LBENCHSD%'")
-        .scalar(db)
-        .await?;
-    let (min_c, max_c): (i64, i64) = sql("SELECT MIN(id), MAX(id) FROM customers")
-        .fetch_one(db)
-        .await?;
-    let now = chrono::Utc::now().timestamp_millis();
-    let two_years = 2 * 365 * 86_400_000_i64;
-    let have: i64 = sql("SELECT COUNT(*) FROM orders").scalar(db).await?;
-    let chunk = 100_000;
-    let mut done = have;
-    while done < orders {
-        let rows = chunk.min(orders - done);
-        let mut tx = db.begin().await?;
-        for (k, (person, store)) in salespeople.iter().enumerate() {
-            // Each salesperson's share of the chunk.
-            let share = rows / salespeople.len() as i64;
-            let offset = done + k as i64 * share;
-            sql(format!(
-                "{numbers} INSERT INTO orders (number, store_id, customer_id, salesperson_id, created_by, status,
-                    model_id, trim_id, color_id, vehicle_id, list_price, discount, discount_bp, extras_total,
-                    total, paid, payment_type, created_at, updated_at, updated_by)
-                 SELECT 'B' || $1 || '-' || ({offset} + i), $1, $2 + ({offset} + i) % ($3 - $2 + 1), $4, $4,
-                    CASE ({offset} + i) % 10 WHEN 0 THEN 'draft' WHEN 1 THEN 'pending_approval'
-                        WHEN 2 THEN 'approved' WHEN 3 THEN 'shipped' WHEN 4 THEN 'rejected'
-                        WHEN 5 THEN 'cancelled' ELSE 'completed' END,
-                    $5, $6, $7,
-                    CASE WHEN ({offset} + i) % 10 = 6 AND ({offset} + i) / 10 < 100000
-                         THEN $8 + ({offset} + i) / 10 ELSE NULL END,
-                    15980000, 300000, 188, 0, 15680000, 500000, 'full',
-                    $9 - ({offset} + i) * $10 / {orders}, $9 - ({offset} + i) * $10 / {orders}, 'bench'
-                 FROM n",
-                numbers = numbers(share),
-            ))
-            .bind(*store)
-            .bind(min_c)
-            .bind(max_c)
-            .bind(*person)
-            .bind(model)
-            .bind(trim)
-            .bind(color)
-            .bind(first_vehicle)
-            .bind(now)
-            .bind(two_years)
-            .execute(&mut tx)
-            .await?;
-        }
-        tx.commit().await?;
-        done += rows;
-    }
-    Ok(())
-}
-
 async fn time_get(
     client: &reqwest::Client,
     url: &str,
@@ -342,7 +278,8 @@ async fn bench(name: &str, url: DbUrl, orders: i64, entries: i64) -> anyhow::Res
     }
 
     let start = Instant::now();
-    fill(&db, orders).await?;
+    let loaded = server::history::load(&db, orders).await?;
+    println!("[{name}] {loaded}");
     statistics(&db).await?;
     let total: i64 = sql("SELECT COUNT(*) FROM orders").scalar(&db).await?;
     println!(
@@ -455,12 +392,81 @@ async fn bench(name: &str, url: DbUrl, orders: i64, entries: i64) -> anyhow::Res
         ),
         ("outlook: group".into(), &gm, "outlook".into()),
         ("outlook: SH01".into(), &manager, "outlook".into()),
+        ("dashboard: group".into(), &gm, "dashboard".into()),
+        ("dashboard: SH01".into(), &manager, "dashboard".into()),
+        ("cycle: last 12 months".into(), &gm, "cycle".into()),
+        (
+            "cycle: SH01, two years".into(),
+            &manager,
+            format!(
+                "cycle?from={}&to={}",
+                &two_years_ago.to_string()[..7],
+                &today.to_string()[..7]
+            ),
+        ),
+        ("customers: this month".into(), &gm, "customers".into()),
+        (
+            "customers: a year".into(),
+            &gm,
+            format!("customers?from={year_ago}&to={today}"),
+        ),
+        ("turnover: 90 days".into(), &gm, "turnover".into()),
+        (
+            "turnover: SH01, 365 days".into(),
+            &manager,
+            "turnover?days=365".into(),
+        ),
     ];
     for (label, key, query) in reports {
         let url = format!("{base}/api/v1/analytics/{query}");
         time_get(&client, &url, key, 3).await?; // warm-up
         let (p50, p95, _) = time_get(&client, &url, key, 20).await?;
         println!("[{name}] {label:<34} median {p50:6.1} ms  p95 {p95:6.1} ms");
+    }
+    // The dashboard page as the general manager's phone asks for it: signed in, the
+    // whole server-rendered page read to its end.
+    let browser = reqwest::Client::builder().cookie_store(true).build()?;
+    let res = browser
+        .post(format!("{base}/sfn/login"))
+        .header("accept", "application/json")
+        .form(&[
+            ("username", "gm"),
+            ("password", server::demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await?;
+    anyhow::ensure!(res.status().is_success(), "sign-in: {}", res.status());
+    for (label, path) in [
+        ("page /analytics (group)", "/analytics".to_owned()),
+        (
+            "page /analytics (SH01)",
+            format!("/analytics?store_id={sh}"),
+        ),
+    ] {
+        let mut samples = Vec::new();
+        let mut bytes = 0;
+        for run in 0..23 {
+            let start = Instant::now();
+            let res = browser.get(format!("{base}{path}")).send().await?;
+            anyhow::ensure!(res.status().is_success(), "{path}: {}", res.status());
+            let body = res.bytes().await?;
+            anyhow::ensure!(
+                body.windows(14).any(|w| w == b"dashboard-live"),
+                "{path}: the dashboard"
+            );
+            if run >= 3 {
+                samples.push(start.elapsed());
+            }
+            bytes = body.len();
+        }
+        let (p50, p95) = (
+            percentile(&mut samples, 0.5),
+            percentile(&mut samples, 0.95),
+        );
+        println!(
+            "[{name}] {label:<34} median {p50:6.1} ms  p95 {p95:6.1} ms  ({} KiB of HTML)",
+            bytes / 1024
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
