@@ -34,28 +34,14 @@ pub async fn dashboard(ctx: &Ctx, q: &DashboardQuery) -> Result<Dashboard, AppEr
     let orders_today = if may(Action::ViewOrders) {
         let mut w = Where::new();
         w.and_range("o.created_at >= ? AND o.created_at < ?", day_from, day_to);
-        if let Some(s) = store {
-            w.and("o.store_id = ?", s);
-        }
-        Some(
-            w.build("SELECT COUNT(*) FROM orders o", "")
-                .scalar::<i64>(ctx.db())
-                .await?,
-        )
+        Some(count(ctx, w, "orders o", "o.store_id", store).await?)
     } else {
         None
     };
     let pending_approvals = if may(Action::ViewOrders) {
         let mut w = Where::new();
         w.and_sql("o.status = 'pending_approval'");
-        if let Some(s) = store {
-            w.and("o.store_id = ?", s);
-        }
-        Some(
-            w.build("SELECT COUNT(*) FROM orders o", "")
-                .scalar::<i64>(ctx.db())
-                .await?,
-        )
+        Some(count(ctx, w, "orders o", "o.store_id", store).await?)
     } else {
         None
     };
@@ -94,28 +80,14 @@ pub async fn dashboard(ctx: &Ctx, q: &DashboardQuery) -> Result<Dashboard, AppEr
         w.and_sql("f.done_at IS NULL");
         w.and("f.due_at < ?", day_from);
         crate::crm::service::scope(&mut w, &p, "f");
-        if let Some(s) = store {
-            w.and("f.store_id = ?", s);
-        }
-        Some(
-            w.build("SELECT COUNT(*) FROM follow_ups f", "")
-                .scalar::<i64>(ctx.db())
-                .await?,
-        )
+        Some(count(ctx, w, "follow_ups f", "f.store_id", store).await?)
     } else {
         None
     };
     let open_complaints = if may(Action::ViewComplaints) {
         let mut w = Where::new();
         w.and_sql("c.status NOT IN ('resolved', 'closed')");
-        if let Some(s) = store {
-            w.and("c.store_id = ?", s);
-        }
-        Some(
-            w.build("SELECT COUNT(*) FROM complaints c", "")
-                .scalar::<i64>(ctx.db())
-                .await?,
-        )
+        Some(count(ctx, w, "complaints c", "c.store_id", store).await?)
     } else {
         None
     };
@@ -200,4 +172,21 @@ pub async fn dashboard(ctx: &Ctx, q: &DashboardQuery) -> Result<Dashboard, AppEr
         funnel: reach.funnel(),
         aging: aging.to_vec(),
     })
+}
+
+/// The rows of `table` that `w` keeps, one store's when `store` names one.
+async fn count(
+    ctx: &Ctx,
+    mut w: Where,
+    table: &str,
+    store_column: &str,
+    store: Option<i64>,
+) -> Result<i64, AppError> {
+    if let Some(s) = store {
+        w.and(&format!("{store_column} = ?"), s);
+    }
+    w.build(&format!("SELECT COUNT(*) FROM {table}"), "")
+        .scalar::<i64>(ctx.db())
+        .await
+        .map_err(Into::into)
 }
