@@ -159,6 +159,20 @@ BEGIN
     SET orders = orders + excluded.orders, total_ms = total_ms + excluded.total_ms;
 END;
 
+-- An order's four steps go in (or out) together, through a second view.
+CREATE VIEW order_cycle_orders AS
+SELECT 0 AS store_id, 0 AS salesperson_id, 0 AS created_at, 0 AS approved_at, 0 AS shipped_at,
+       0 AS completed_at, 0 AS sign WHERE 0;
+
+CREATE TRIGGER order_cycle_orders INSTEAD OF INSERT ON order_cycle_orders
+BEGIN
+    INSERT INTO order_cycle_moves (stage, store_id, salesperson_id, started, ended, sign)
+    VALUES ('approval', NEW.store_id, NEW.salesperson_id, NEW.created_at, NEW.approved_at, NEW.sign),
+           ('shipping', NEW.store_id, NEW.salesperson_id, NEW.approved_at, NEW.shipped_at, NEW.sign),
+           ('delivery', NEW.store_id, NEW.salesperson_id, NEW.shipped_at, NEW.completed_at, NEW.sign),
+           ('total', NEW.store_id, NEW.salesperson_id, NEW.created_at, NEW.completed_at, NEW.sign);
+END;
+
 -- An order's steps as its status moves: set when it reaches one, cleared when it goes
 -- back before it. An order written straight into a later status (an import, demo data)
 -- keeps the times it names, else takes its entry time.
@@ -196,17 +210,9 @@ END;
 -- reads changed: holding a vehicle moves the backlog alone, a payment none of them.
 CREATE TRIGGER order_summaries_insert AFTER INSERT ON orders
 BEGIN
-    INSERT INTO order_cycle_moves (stage, store_id, salesperson_id, started, ended, sign)
-    SELECT 'approval', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.created_at, NEW.approved_at, 1
-    WHERE NEW.status IN ('approved', 'shipped', 'completed')
-    UNION ALL
-    SELECT 'shipping', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.approved_at, NEW.shipped_at, 1
-    WHERE NEW.status IN ('approved', 'shipped', 'completed')
-    UNION ALL
-    SELECT 'delivery', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.shipped_at, NEW.completed_at, 1
-    WHERE NEW.status IN ('approved', 'shipped', 'completed')
-    UNION ALL
-    SELECT 'total', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.created_at, NEW.completed_at, 1
+    INSERT INTO order_cycle_orders (store_id, salesperson_id, created_at, approved_at, shipped_at, completed_at, sign)
+    SELECT NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.created_at, NEW.approved_at, NEW.shipped_at,
+           NEW.completed_at, 1
     WHERE NEW.status IN ('approved', 'shipped', 'completed');
     INSERT INTO customer_purchases (customer_id, store_id, units)
     SELECT c.id, c.store_id, 1 FROM customers c
@@ -220,17 +226,9 @@ END;
 
 CREATE TRIGGER order_summaries_delete AFTER DELETE ON orders
 BEGIN
-    INSERT INTO order_cycle_moves (stage, store_id, salesperson_id, started, ended, sign)
-    SELECT 'approval', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.created_at, OLD.approved_at, -1
-    WHERE OLD.status IN ('approved', 'shipped', 'completed')
-    UNION ALL
-    SELECT 'shipping', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.approved_at, OLD.shipped_at, -1
-    WHERE OLD.status IN ('approved', 'shipped', 'completed')
-    UNION ALL
-    SELECT 'delivery', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.shipped_at, OLD.completed_at, -1
-    WHERE OLD.status IN ('approved', 'shipped', 'completed')
-    UNION ALL
-    SELECT 'total', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.created_at, OLD.completed_at, -1
+    INSERT INTO order_cycle_orders (store_id, salesperson_id, created_at, approved_at, shipped_at, completed_at, sign)
+    SELECT OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.created_at, OLD.approved_at, OLD.shipped_at,
+           OLD.completed_at, -1
     WHERE OLD.status IN ('approved', 'shipped', 'completed');
     INSERT INTO customer_purchases (customer_id, store_id, units)
     SELECT c.id, c.store_id, -1 FROM customers c
@@ -248,29 +246,13 @@ WHEN OLD.status IS NOT NEW.status OR OLD.store_id IS NOT NEW.store_id OR OLD.sal
   OR OLD.created_at IS NOT NEW.created_at OR OLD.approved_at IS NOT NEW.approved_at
   OR OLD.shipped_at IS NOT NEW.shipped_at OR OLD.completed_at IS NOT NEW.completed_at
 BEGIN
-    INSERT INTO order_cycle_moves (stage, store_id, salesperson_id, started, ended, sign)
-    SELECT 'approval', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.created_at, OLD.approved_at, -1
-    WHERE OLD.status IN ('approved', 'shipped', 'completed')
-    UNION ALL
-    SELECT 'shipping', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.approved_at, OLD.shipped_at, -1
-    WHERE OLD.status IN ('approved', 'shipped', 'completed')
-    UNION ALL
-    SELECT 'delivery', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.shipped_at, OLD.completed_at, -1
-    WHERE OLD.status IN ('approved', 'shipped', 'completed')
-    UNION ALL
-    SELECT 'total', OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.created_at, OLD.completed_at, -1
+    INSERT INTO order_cycle_orders (store_id, salesperson_id, created_at, approved_at, shipped_at, completed_at, sign)
+    SELECT OLD.store_id, COALESCE(OLD.salesperson_id, 0), OLD.created_at, OLD.approved_at, OLD.shipped_at,
+           OLD.completed_at, -1
     WHERE OLD.status IN ('approved', 'shipped', 'completed');
-    INSERT INTO order_cycle_moves (stage, store_id, salesperson_id, started, ended, sign)
-    SELECT 'approval', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.created_at, NEW.approved_at, 1
-    WHERE NEW.status IN ('approved', 'shipped', 'completed')
-    UNION ALL
-    SELECT 'shipping', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.approved_at, NEW.shipped_at, 1
-    WHERE NEW.status IN ('approved', 'shipped', 'completed')
-    UNION ALL
-    SELECT 'delivery', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.shipped_at, NEW.completed_at, 1
-    WHERE NEW.status IN ('approved', 'shipped', 'completed')
-    UNION ALL
-    SELECT 'total', NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.created_at, NEW.completed_at, 1
+    INSERT INTO order_cycle_orders (store_id, salesperson_id, created_at, approved_at, shipped_at, completed_at, sign)
+    SELECT NEW.store_id, COALESCE(NEW.salesperson_id, 0), NEW.created_at, NEW.approved_at, NEW.shipped_at,
+           NEW.completed_at, 1
     WHERE NEW.status IN ('approved', 'shipped', 'completed');
 END;
 
@@ -342,15 +324,9 @@ BEGIN
 END;
 
 -- What is already stored.
-INSERT INTO order_cycle_moves (stage, store_id, salesperson_id, started, ended, sign)
-SELECT st.stage, o.store_id, COALESCE(o.salesperson_id, 0),
-       CASE st.stage WHEN 'approval' THEN o.created_at WHEN 'shipping' THEN o.approved_at
-                     WHEN 'delivery' THEN o.shipped_at ELSE o.created_at END,
-       CASE st.stage WHEN 'approval' THEN o.approved_at WHEN 'shipping' THEN o.shipped_at ELSE o.completed_at END,
-       1
-FROM orders o CROSS JOIN (SELECT 'approval' AS stage UNION ALL SELECT 'shipping' UNION ALL SELECT 'delivery'
-                          UNION ALL SELECT 'total') st
-WHERE o.status IN ('approved', 'shipped', 'completed');
+INSERT INTO order_cycle_orders (store_id, salesperson_id, created_at, approved_at, shipped_at, completed_at, sign)
+SELECT store_id, COALESCE(salesperson_id, 0), created_at, approved_at, shipped_at, completed_at, 1
+FROM orders WHERE status IN ('approved', 'shipped', 'completed');
 INSERT INTO order_backlog (store_id, model_id, orders)
 SELECT store_id, model_id, COUNT(*) FROM orders
 WHERE vehicle_id IS NULL AND status IN ('pending_approval', 'approved')
